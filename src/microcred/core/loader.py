@@ -1,0 +1,141 @@
+"""Offline JSON-LD document loader.
+
+The contexts a credential may name ship inside the package (``contexts/index.json`` maps
+each URL to its file and SHA-256).  Any other URL is refused, unless the caller passes a
+fetcher *and* the URL's host is on the caller's allow-list.  Nothing here ever touches the
+network by itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from microcred.core.errors import DocumentLoaderError, InputError
+from microcred.core.jsonutil import parse_json
+
+#: ``fetcher(url) -> body bytes``: the only way the core reaches beyond its bundled data.
+Fetcher = Callable[[str], bytes]
+
+#: The published OB 3.0.3 context (used to issue) and 1EdTech validator's later copy
+#: of it, which only adds ``endorsementJwt`` and ``jti`` (accepted when verifying).
+OB_303_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_303_VALIDATOR_FILE = "ob-v3p0-context-3.0.3.1edtech-validator-2026.json"
+
+MAX_CONTEXT_BYTES = 512_000
+
+
+@dataclass(frozen=True)
+class RemoteDocument:
+    url: str
+    document: Any
+    content_type: str = "application/ld+json"
+
+    def as_pyld(self) -> dict[str, Any]:
+        """The shape pyld's document loaders return."""
+        return {
+            "contentType": self.content_type,
+            "contextUrl": None,
+            "documentUrl": self.url,
+            "document": self.document,
+        }
+
+
+def _read_context_file(name: str) -> Any:
+    data = resources.files("microcred.core").joinpath("contexts", name).read_bytes()
+    return json.loads(data)
+
+
+@functools.cache
+def _bundled(variant: str) -> Mapping[str, Any]:
+    """Bundled contexts by URL, checked against the SHA-256 in the index (read once)."""
+    folder = resources.files("microcred.core").joinpath("contexts")
+    index = json.loads(folder.joinpath("index.json").read_bytes())
+    contexts: dict[str, Any] = {}
+    for entry in index:
+        is_validator = entry["file"] == OB_303_VALIDATOR_FILE
+        if is_validator != (variant == "validator") and entry["url"] == OB_303_URL:
+            continue
+        raw = folder.joinpath(entry["file"]).read_bytes()
+        if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
+            raise DocumentLoaderError(f"bundled context {entry['file']} is corrupt")
+        contexts[entry["url"]] = json.loads(raw)
+    return contexts
+
+
+def bundled_context_urls() -> frozenset[str]:
+    """URLs of every context that ships with microcred."""
+    return frozenset(_bundled("published"))
+
+
+class DocumentLoader:
+    """Serves bundled contexts; other URLs only through an allowed fetcher.
+
+    ``extra`` adds documents by URL (e.g. a test's private context).  ``fetcher`` and
+    ``allowed_hosts`` together allow remote documents: a URL whose host is not allowed
+    is refused even when a fetcher is given.  ``accept_ob_validator_context`` serves
+    1EdTech validator's superset of the OB 3.0.3 context (a verifier's choice).
+    """
+
+    def __init__(
+        self,
+        *,
+        extra: Mapping[str, Any] | None = None,
+        fetcher: Fetcher | None = None,
+        allowed_hosts: Collection[str] = (),
+        accept_ob_validator_context: bool = False,
+    ) -> None:
+        variant = "validator" if accept_ob_validator_context else "published"
+        self._documents: dict[str, Any] = {**_bundled(variant), **(extra or {})}
+        self._fetcher = fetcher
+        self._allowed_hosts = frozenset(host.lower() for host in allowed_hosts)
+        self._fetched: dict[str, Any] = {}
+
+    def is_known(self, url: str) -> bool:
+        return url in self._documents or url in self._fetched
+
+    def load(self, url: str) -> RemoteDocument:
+        """Return the document at ``url`` or raise :class:`DocumentLoaderError`."""
+        document = self._documents.get(url)
+        if document is None:
+            document = self._fetched.get(url)
+        if document is None:
+            document = self._fetch(url)
+        return RemoteDocument(url=url, document=document)
+
+    def load_copy(self, url: str) -> Any:
+        """A deep copy of the document, safe for the caller to change."""
+        return copy.deepcopy(self.load(url).document)
+
+    def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
+        """pyld-compatible loader."""
+        return self.load(url).as_pyld()
+
+    def _fetch(self, url: str) -> Any:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if self._fetcher is None:
+            raise DocumentLoaderError(
+                f"the document {url} is not bundled and fetching is not enabled"
+            )
+        if parts.scheme != "https" or host not in self._allowed_hosts:
+            raise DocumentLoaderError(
+                f"the document {url} is not bundled and its host is not on the allow-list"
+            )
+        try:
+            document = parse_json(self._fetcher(url), max_bytes=MAX_CONTEXT_BYTES)
+        except InputError as exc:
+            raise DocumentLoaderError(f"the document at {url} is not usable: {exc}") from exc
+        except DocumentLoaderError:
+            raise
+        except Exception as exc:
+            raise DocumentLoaderError(f"fetching {url} failed: {exc}") from exc
+        self._fetched[url] = document
+        return document
