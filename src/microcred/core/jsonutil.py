@@ -65,9 +65,7 @@ def decode_text(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> str:
         raise InputError(f"input is not valid UTF-8 (byte {exc.start})") from exc
 
 
-def parse_json(
-    data: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
-) -> Any:
+def parse_json(data: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Parse untrusted JSON within the given bounds, or raise :class:`InputError`."""
     text = decode_text(data, max_bytes=max_bytes)
     _scan_depth(text, max_depth)

@@ -61,7 +61,9 @@ class Ed25519KeyPair:
         self.id = key_id or f"{self.controller}#{self.public_key.multibase}"
 
     @classmethod
-    def generate(cls, *, controller: str | None = None, key_id: str | None = None) -> Ed25519KeyPair:
+    def generate(
+        cls, *, controller: str | None = None, key_id: str | None = None
+    ) -> Ed25519KeyPair:
         return cls(ed25519.Ed25519PrivateKey.generate(), controller=controller, key_id=key_id)
 
     @classmethod
@@ -88,9 +90,7 @@ class Ed25519KeyPair:
         raw = multibase.decode(secret)
         if not raw.startswith(multibase.ED25519_PRIV):
             raise KeyFormatError("secretKeyMultibase is not an Ed25519 secret key")
-        pair = cls.from_seed(
-            raw[2:], controller=data.get("controller"), key_id=data.get("id")
-        )
+        pair = cls.from_seed(raw[2:], controller=data.get("controller"), key_id=data.get("id"))
         public = data.get("publicKeyMultibase")
         if public is not None and public != pair.public_key.multibase:
             raise KeyFormatError("publicKeyMultibase does not match the secret key")

@@ -27,9 +27,7 @@ def encode_base64url(data: bytes) -> str:
 def b64url_decode(text: str) -> bytes:
     """Decode unpadded base64url, refusing characters outside its alphabet."""
     try:
-        return base64.urlsafe_b64decode(
-            text.encode("ascii") + b"=" * (-len(text) % 4)
-        )
+        return base64.urlsafe_b64decode(text.encode("ascii") + b"=" * (-len(text) % 4))
     except (ValueError, UnicodeEncodeError) as exc:
         raise KeyFormatError("value is not base64url") from exc
 
@@ -55,7 +53,5 @@ def decode_multicodec(value: str, codec: bytes, length: int) -> bytes:
     """Decode a multibase multicodec value and check its codec and length."""
     raw = decode(value)
     if not raw.startswith(codec) or len(raw) != len(codec) + length:
-        raise KeyFormatError(
-            f"expected a multicodec 0x{codec.hex()} value of {length} bytes"
-        )
+        raise KeyFormatError(f"expected a multicodec 0x{codec.hex()} value of {length} bytes")
     return raw[len(codec) :]

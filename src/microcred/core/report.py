@@ -9,7 +9,7 @@ from typing import Any
 
 
 class Outcome(StrEnum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 (an outcome, not a password)
     FAIL = "fail"
     WARNING = "warning"
     SKIPPED = "skipped"
