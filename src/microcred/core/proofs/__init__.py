@@ -1,6 +1,11 @@
 """Create and verify Data Integrity proofs, including proof sets and proof chains."""
 
-from microcred.core.proofs.create import ProofComputation, add_proof, compute_proof
+from microcred.core.proofs.create import (
+    ProofComputation,
+    add_proof,
+    compute_proof,
+    sign_with_options,
+)
 from microcred.core.proofs.suites import (
     ALL_SUITES,
     ED25519_SIGNATURE_2020,
@@ -26,6 +31,7 @@ __all__ = [
     "ProofExpectations",
     "add_proof",
     "compute_proof",
+    "sign_with_options",
     "signing_suite",
     "suite_for",
     "verify_proofs",

@@ -11,7 +11,7 @@ from microcred.core import multibase
 from microcred.core.errors import ProofError
 from microcred.core.keys import Ed25519KeyPair
 from microcred.core.loader import DocumentLoader
-from microcred.core.proofs.suites import Cryptosuite, signing_suite
+from microcred.core.proofs.suites import SIGNING_SUITES, Cryptosuite, signing_suite, suite_for
 from microcred.core.timeutil import format_datetime
 
 
@@ -76,6 +76,23 @@ def compute_proof(
     options = proof_options(
         cryptosuite, key, created=created, proof_purpose=proof_purpose, extra=extra
     )
+    return sign_with_options(document, key, options, loader=loader)
+
+
+def sign_with_options(
+    document: Mapping[str, Any],
+    key: Ed25519KeyPair,
+    options: Mapping[str, Any],
+    *,
+    loader: DocumentLoader,
+) -> ProofComputation:
+    """Compute a proof from complete proof options (their member order is kept)."""
+    cryptosuite = suite_for(options)
+    if cryptosuite.name not in SIGNING_SUITES:
+        raise ProofError(f"microcred does not sign with {cryptosuite.name}")
+    if options.get("verificationMethod") != key.id:
+        raise ProofError("the proof options name a verification method other than the key's")
+    options = dict(options)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     if options.get("previousProof") is not None:
         unsecured["proof"] = _matching_proofs(document, options["previousProof"])

@@ -30,6 +30,11 @@ class ProofExpectations:
     noun: str = "credential"
 
 
+#: Opens the sentence of a proof failure caused by invalid JSON-LD (the verifier reports
+#: such a failure as a ``context`` failure too).
+CANNOT_COMPUTE = "the signed data cannot be computed: "
+
+
 class _Refused(Exception):
     def __init__(self, message: str, problem: str = Problem.PROOF_VERIFICATION_ERROR) -> None:
         super().__init__(message)
@@ -210,9 +215,7 @@ def _check_signature(
             suite.transform(unsecured, loader), suite.configure_proof(options, unsecured, loader)
         )
     except MicrocredError as exc:
-        raise _Refused(
-            f"the signed data cannot be computed: {exc}", Problem.MALFORMED_VALUE_ERROR
-        ) from exc
+        raise _Refused(f"{CANNOT_COMPUTE}{exc}", Problem.MALFORMED_VALUE_ERROR) from exc
     key = method.public_key
     if key is None or not key.verify(signature, hash_data):
         raise _Refused(

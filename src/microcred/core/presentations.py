@@ -1,0 +1,124 @@
+"""Verifying Verifiable Presentations bound to a verifier's challenge and domain."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from microcred.core.proofs import ProofExpectations, verify_proofs
+from microcred.core.report import Check, Problem, VerificationReport
+from microcred.core.verify import (
+    Verifier,
+    parse_document,
+    context_check,
+    schema_check,
+    verify_credential,
+)
+
+
+def verify_presentation(
+    presentation: Mapping[str, Any] | str | bytes,
+    *,
+    challenge: str | None,
+    domain: str | None = None,
+    verifier: Verifier | None = None,
+    now: datetime | None = None,
+) -> VerificationReport:
+    """Verify a presentation's proof (purpose ``authentication``, the given challenge and
+    domain, a key of the holder) and every credential it carries.
+
+    ``challenge=None`` is an explicit choice to accept an unbound presentation; the report
+    then carries a warning, since such a presentation can be replayed.
+    """
+    verifier = verifier or Verifier()
+    moment = now or verifier.now()
+    report = VerificationReport(kind="presentation")
+    document = parse_document(presentation, report)
+    if document is None:
+        return report
+    report.document = document
+    report.add(context_check(document, verifier.loader))
+    report.add(schema_check(document, presentation=True))
+    report.extend(_proof_checks(document, verifier, moment, challenge, domain))
+    report.extend(_credential_checks(document, verifier, moment))
+    return report
+
+
+def _holder(document: Mapping[str, Any]) -> str | None:
+    holder = document.get("holder")
+    if isinstance(holder, dict):
+        holder = holder.get("id")
+    return holder if isinstance(holder, str) else None
+
+
+def _proof_checks(
+    document: Mapping[str, Any],
+    verifier: Verifier,
+    now: datetime,
+    challenge: str | None,
+    domain: str | None,
+) -> list[Check]:
+    if document.get("proof") is None:
+        return [
+            Check.warning(
+                "proof",
+                "The presentation is not signed: nothing binds it to its holder.",
+                Problem.PROOF_VERIFICATION_ERROR,
+            )
+        ]
+    expect = ProofExpectations(
+        now=now,
+        purpose="authentication",
+        controller=_holder(document),
+        challenge=challenge,
+        domain=domain,
+        noun="presentation",
+    )
+    checks = verify_proofs(
+        document, loader=verifier.loader, resolver=verifier.resolver, expect=expect
+    )
+    if challenge is None:
+        checks.append(
+            Check.warning(
+                "challenge",
+                "No challenge was required, so this presentation could be a replay.",
+            )
+        )
+    return checks
+
+
+def _credential_checks(
+    document: Mapping[str, Any], verifier: Verifier, now: datetime
+) -> list[Check]:
+    credentials = document.get("verifiableCredential")
+    if credentials is None:
+        return [Check.skipped("credentials", "The presentation carries no credential.")]
+    items = credentials if isinstance(credentials, list) else [credentials]
+    checks = []
+    for index, credential in enumerate(items, start=1):
+        if not isinstance(credential, Mapping):
+            checks.append(
+                Check.failed(
+                    "credentials",
+                    f"Credential {index} is not an embedded credential object.",
+                    Problem.MALFORMED_VALUE_ERROR,
+                )
+            )
+            continue
+        checks.append(
+            _summary(index, credential, verify_credential(credential, verifier=verifier, now=now))
+        )
+    return checks
+
+
+def _summary(index: int, credential: Mapping[str, Any], report: VerificationReport) -> Check:
+    name = credential.get("id") or f"number {index}"
+    if report.verified:
+        return Check.passed("credentials", f"Credential {name} verified.")
+    failure = report.failures[0]
+    return Check.failed(
+        "credentials",
+        f"Credential {name} did not verify ({failure.name}: {failure.message})",
+        failure.problem,
+    )
