@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 
 from microcred.cli.render import print_report
+from microcred.core.documents import hash_identity
 from microcred.core.issue import issue, issue_jwt
 from microcred.core.keys import Ed25519KeyPair
 from microcred.core.verify import Verifier, verify_credential
@@ -33,6 +34,7 @@ def sample_credential(issuer: str, now: datetime) -> dict[str, Any]:
         "validUntil": (now + timedelta(days=730)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "credentialSubject": {
             "type": ["AchievementSubject"],
+            "identifier": [hash_identity("learner@example.org").to_json()],
             "achievement": {
                 "id": "https://demo.example/achievements/data-analysis-python",
                 "type": ["Achievement"],

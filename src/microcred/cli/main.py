@@ -96,7 +96,7 @@ def keys_generate(
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     with os.fdopen(os.open(out, flags, 0o600), "w") as handle:
         json.dump(key.to_multikey(include_secret=True), handle, indent=2)
-    os.chmod(out, 0o600)
+    out.chmod(0o600)
     typer.echo(json.dumps(key.to_multikey(), indent=2))
 
 

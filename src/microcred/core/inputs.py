@@ -63,6 +63,8 @@ def verify_text(
 ) -> VerificationReport:
     """Verify a JSON document (credential, presentation, OB 2.0 assertion) or a JWT."""
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    if ob2.is_ob2_jws(text.strip()):
+        return ob2.verify_ob2(text.strip(), fetch=fetch, now=now or verifier.now())
     if jose.looks_like_jwt(text.strip()):
         return verify_credential(text, verifier=verifier, now=now)
     if text.strip().startswith(("http://", "https://")):

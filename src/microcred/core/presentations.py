@@ -10,8 +10,8 @@ from microcred.core.proofs import ProofExpectations, verify_proofs
 from microcred.core.report import Check, Problem, VerificationReport
 from microcred.core.verify import (
     Verifier,
-    parse_document,
     context_check,
+    parse_document,
     schema_check,
     verify_credential,
 )

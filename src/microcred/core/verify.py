@@ -15,7 +15,7 @@ from typing import Any
 
 from microcred.core import jose
 from microcred.core.dids import Resolver
-from microcred.core.documents import Issue, validate_credential, validate_openbadge
+from microcred.core.documents import Issue, validate_document, validate_presentation
 from microcred.core.errors import CanonicalizationError, MicrocredError
 from microcred.core.jsonutil import MAX_BYTES, check_depth, parse_json
 from microcred.core.loader import DocumentLoader
@@ -201,34 +201,13 @@ def context_check(
 
 def schema_check(document: Mapping[str, Any], *, presentation: bool = False) -> Check:
     """Data-model rules of VC 2.0 and, for Open Badges, of OB 3.0 / CLR 2.0."""
-    from microcred.core.documents import validate_presentation
-
-    if presentation:
-        issues = validate_presentation(document)
-    else:
-        issues = validate_credential(document) + _openbadge_issues(document)
+    issues = validate_presentation(document) if presentation else validate_document(document)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         return Check.failed("schema", _issue_sentence(errors), errors[0].problem)
     if issues:
         return Check.warning("schema", _issue_sentence(issues))
     return Check.passed("schema", "The document follows the data model rules.")
-
-
-def _openbadge_issues(document: Mapping[str, Any]) -> list[Issue]:
-    types = document.get("type")
-    types = types if isinstance(types, list) else [types]
-    kinds = {
-        "OpenBadgeCredential",
-        "AchievementCredential",
-        "EndorsementCredential",
-        "ClrCredential",
-    }
-    return (
-        validate_openbadge(document)
-        if kinds.intersection(t for t in types if isinstance(t, str))
-        else []
-    )
 
 
 def _issue_sentence(issues: list[Issue]) -> str:

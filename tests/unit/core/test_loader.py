@@ -85,7 +85,7 @@ def test_fetch_failure_is_a_loader_error() -> None:
         raise ConnectionError("no route")
 
     loader = DocumentLoader(fetcher=fetcher, allowed_hosts=["good.example"])
-    with pytest.raises(DocumentLoaderError, match="fetching .* failed: no route"):
+    with pytest.raises(DocumentLoaderError, match=r"fetching .* failed: no route"):
         loader.load("https://good.example/c.jsonld")
 
 
