@@ -111,7 +111,9 @@ def test_https_controller_document() -> None:
         ],
         "assertionMethod": [f"{url}#k"],
     }
-    resolver = Resolver(fetcher=lambda u: json.dumps(document).encode(), allowed_hosts=["issuer.example"])
+    resolver = Resolver(
+        fetcher=lambda u: json.dumps(document).encode(), allowed_hosts=["issuer.example"]
+    )
     assert resolver.resolve(f"{url}#k").purposes == {"assertionMethod"}
 
 
@@ -168,7 +170,12 @@ def test_json_web_key_methods() -> None:
     document = {
         "id": "did:web:i.example",
         "verificationMethod": [
-            {"id": "#k", "type": "JsonWebKey", "controller": "did:web:i.example", "publicKeyJwk": jwk}
+            {
+                "id": "#k",
+                "type": "JsonWebKey",
+                "controller": "did:web:i.example",
+                "publicKeyJwk": jwk,
+            }
         ],
         "assertionMethod": [{"id": "#k"}],
     }
@@ -198,7 +205,9 @@ def test_fetch_errors_and_unsupported_methods() -> None:
     with pytest.raises(ResolutionError, match="not a URL string"):
         Resolver().resolve("")
     with pytest.raises(ResolutionError, match="only https"):
-        Resolver(fetcher=lambda u: b"{}", allowed_hosts=["i.example"]).resolve("http://i.example/k#k")
+        Resolver(fetcher=lambda u: b"{}", allowed_hosts=["i.example"]).resolve(
+            "http://i.example/k#k"
+        )
 
 
 def test_method_document_itself() -> None:

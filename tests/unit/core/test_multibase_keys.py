@@ -68,7 +68,9 @@ def test_key_file_errors() -> None:
     with pytest.raises(KeyFormatError, match="no secretKeyMultibase"):
         Ed25519KeyPair.from_multikey({"publicKeyMultibase": "z6Mk"})
     with pytest.raises(KeyFormatError, match="not an Ed25519 secret key"):
-        Ed25519KeyPair.from_multikey({"secretKeyMultibase": multibase.encode_base58btc(b"\x00" * 34)})
+        Ed25519KeyPair.from_multikey(
+            {"secretKeyMultibase": multibase.encode_base58btc(b"\x00" * 34)}
+        )
     other = Ed25519KeyPair.generate().public_key.multibase
     secret = Ed25519KeyPair.generate().to_multikey(include_secret=True)["secretKeyMultibase"]
     with pytest.raises(KeyFormatError, match="does not match"):
