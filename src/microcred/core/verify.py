@@ -283,10 +283,8 @@ def _verify_jwt(
     report.document = credential
     report.checks.insert(1, context_check(credential, verifier.loader))
     report.checks.insert(2, schema_check(credential))
-    if report.get("validity") is None:
-        report.add(validity_check(credential, now))
     report.extend(_status_checks(credential, verifier.status_checker, now))
     trust = _trust_check(credential, verifier.trusted_issuers)
     if trust is not None:
         report.add(trust)
-    return report
+    return report  # the JWT checks include "validity" (claims and validFrom/validUntil)
