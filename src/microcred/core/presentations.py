@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from urllib.parse import unquote
+
 from microcred.core.proofs import ProofExpectations, verify_proofs
 from microcred.core.report import Check, Problem, VerificationReport
 from microcred.core.verify import (
@@ -15,6 +17,10 @@ from microcred.core.verify import (
     schema_check,
     verify_credential,
 )
+
+
+#: Media types of enveloped credentials that are compact JWS (VC-JOSE-COSE).
+ENVELOPE_MEDIA_TYPES = ("application/vc-ld+jwt", "application/vc+jwt", "application/vc+ld+json+jwt")
 
 
 def verify_presentation(
@@ -106,14 +112,31 @@ def _credential_checks(
                 )
             )
             continue
-        checks.append(
-            _summary(index, credential, verify_credential(credential, verifier=verifier, now=now))
-        )
+        envelope = _enveloped_token(credential)
+        target: Mapping[str, Any] | str = credential if envelope is None else envelope
+        report = verify_credential(target, verifier=verifier, now=now)
+        checks.append(_summary(index, credential, report))
     return checks
 
 
+def _enveloped_token(credential: Mapping[str, Any]) -> str | None:
+    """The compact JWS inside an ``EnvelopedVerifiableCredential``'s data: URL, if any."""
+    types = credential.get("type")
+    if "EnvelopedVerifiableCredential" not in (types if isinstance(types, list) else [types]):
+        return None
+    url = credential.get("id")
+    if not isinstance(url, str) or not url.startswith("data:"):
+        return None
+    header, _, data = url[len("data:") :].partition(",")
+    media = header.split(";")[0]
+    if media not in ENVELOPE_MEDIA_TYPES:
+        return None
+    return unquote(data)
+
+
 def _summary(index: int, credential: Mapping[str, Any], report: VerificationReport) -> Check:
-    name = credential.get("id") or f"number {index}"
+    name = str(credential.get("id") or f"number {index}")
+    name = name if len(name) <= 80 else name[:77] + "..."
     if report.verified:
         return Check.passed("credentials", f"Credential {name} verified.")
     failure = report.failures[0]
