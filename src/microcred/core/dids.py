@@ -5,6 +5,7 @@ convention used by the Open Badges 3.0 examples.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,7 +108,7 @@ class Resolver:
             raise ResolutionError("the verification method is not a URL string")
         base, _, fragment = vm_id.partition("#")
         if base.startswith("did:key:"):
-            return self._from_document(vm_id, did_key_document(base[len("did:key:") :]))
+            return _did_key_method(vm_id)
         if base.startswith("did:web:"):
             return self._from_document(vm_id, self._document(base, did_web_url(base)))
         if base.startswith("https://") or base.startswith("http://"):
@@ -155,7 +156,8 @@ class Resolver:
             raise ResolutionError(f"the document at {url} is not a JSON object")
         return document
 
-    def _from_document(self, vm_id: str, document: Mapping[str, Any]) -> VerificationMethod:
+    @staticmethod
+    def _from_document(vm_id: str, document: Mapping[str, Any]) -> VerificationMethod:
         base = vm_id.partition("#")[0]
         if document.get("id") == vm_id and "publicKeyMultibase" in document:
             method: Mapping[str, Any] = document  # the URL names the method itself
@@ -167,6 +169,13 @@ class Resolver:
                 )
             method = _find_method(document, vm_id)
         return _method(vm_id, method, _purposes(document, vm_id))
+
+
+@functools.lru_cache(maxsize=4096)
+def _did_key_method(vm_id: str) -> VerificationMethod:
+    """did:key resolution is a pure function of the identifier: cache its results."""
+    base = vm_id.partition("#")[0]
+    return Resolver._from_document(vm_id, did_key_document(base[len("did:key:") :]))
 
 
 def _find_method(document: Mapping[str, Any], vm_id: str) -> Mapping[str, Any]:

@@ -79,11 +79,15 @@ def parse_json(data: bytes | str, *, max_bytes: int = MAX_BYTES, max_depth: int 
 
 def check_depth(value: Any, max_depth: int = MAX_DEPTH) -> None:
     """Refuse an already parsed value nested deeper than ``max_depth``."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            if depth > max_depth:
-                raise InputError(f"JSON nested deeper than {max_depth} levels")
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
+    level = [value]
+    for _ in range(max_depth):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return
+    raise InputError(f"JSON nested deeper than {max_depth} levels")

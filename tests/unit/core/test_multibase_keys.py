@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microcred.core import multibase
 from microcred.core.errors import KeyFormatError
@@ -80,3 +82,28 @@ def test_key_file_errors() -> None:
     seed = b"\x01" * 32
     with pytest.raises(KeyFormatError, match="public half"):
         Ed25519KeyPair.from_seed(seed + b"\x02" * 32)
+
+
+def _reference_b58(data: bytes) -> str:
+    """The textbook algorithm: one digit per division."""
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    number = int.from_bytes(data, "big")
+    digits = ""
+    while number:
+        number, digit = divmod(number, 58)
+        digits = alphabet[digit] + digits
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
+
+
+@settings(max_examples=500)
+@given(st.binary(max_size=80))
+def test_base58_matches_the_textbook_algorithm(data: bytes) -> None:
+    encoded = multibase.b58encode(data)
+    assert encoded == _reference_b58(data)
+    assert multibase.b58decode(encoded) == data
+
+
+def test_base58_known_values() -> None:
+    assert multibase.b58encode(b"") == "" and multibase.b58decode("") == b""
+    assert multibase.b58encode(b"\0\0\x01") == "112"
+    assert multibase.b58encode(b"hello world") == "StV1DL6CwTryKyV"

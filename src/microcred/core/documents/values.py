@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_NOT_IN_IRI = frozenset('<>"{}|\\^`')
+# Characters an IRI cannot hold: controls, space, DEL and <>"{}|\^`
+_NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 # XML Schema 1.1 dateTime; the offset is what makes it a dateTimeStamp.
@@ -33,7 +34,7 @@ def is_url(value: Any) -> bool:
     scheme = _SCHEME.match(value)
     if scheme is None or scheme.end() == len(value):
         return False
-    if any(ord(char) <= 0x20 or ord(char) == 0x7F or char in _NOT_IN_IRI for char in value):
+    if _NOT_IN_IRI.search(value) is not None:
         return False
     return _PERCENT.search(value) is None
 

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import rfc8785
-
-from microcred.core.errors import CanonicalizationError, ProofError
+from microcred.core import jcs
+from microcred.core.errors import ProofError
 from microcred.core.loader import DocumentLoader
 from microcred.core.rdf import canonize
 
@@ -35,7 +34,7 @@ class Cryptosuite:
     def transform(self, document: Mapping[str, Any], loader: DocumentLoader) -> bytes:
         """Transformation: canonical bytes of the unsecured document."""
         if self.canonicalization == "jcs":
-            return _jcs(document)
+            return jcs.canonicalize(document)
         return canonize(document, loader).encode("utf-8")
 
     def configure_proof(
@@ -61,13 +60,6 @@ class Cryptosuite:
         if self.proof_type != "DataIntegrityProof":
             return proof.get("type") == self.proof_type
         return proof.get("type") == "DataIntegrityProof" and proof.get("cryptosuite") == self.name
-
-
-def _jcs(value: Any) -> bytes:
-    try:
-        return bytes(rfc8785.dumps(value))
-    except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
-        raise CanonicalizationError(f"the document cannot be JCS-canonicalized: {exc}") from exc
 
 
 EDDSA_RDFC_2022 = Cryptosuite("eddsa-rdfc-2022")
