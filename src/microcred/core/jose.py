@@ -465,7 +465,10 @@ def _document_date(credential: Mapping[str, Any], member: str, v1: bool) -> date
     parsed = parse_datetime(raw, require_timezone=not v1)
     if parsed is None:
         raise _Failed(_malformed(f"{member} is not a valid date and time."))
-    return parsed
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise _Failed(_malformed(f"{member} {raw!r} is out of range in UTC.")) from None
 
 
 # --------------------------------------------------------------------------- helpers

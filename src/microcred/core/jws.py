@@ -19,7 +19,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, OKPKey, RSAKey, thumbprint
+from joserfc.jwk import ECKey, OKPKey, RSAKey
 from joserfc.jws import JWSRegistry
 
 from microcred.core.errors import DocumentError, InputError
@@ -256,13 +256,20 @@ def has_private_members(jwk: Mapping[str, Any]) -> bool:
 
 
 def same_key(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
-    """True if both JWKs hold the same public key (RFC 7638 thumbprints are equal)."""
+    """True if both JWKs hold the same public key (RSA, EC or OKP).
+
+    The RFC 7638 thumbprints are compared: they cover only the members that define the key,
+    so ``kid``, ``alg``, ``use`` or private members do not make two copies of a key differ.
+    A JWK that is not a usable public key is the same as nothing.
+    """
     try:
-        return bool(
-            thumbprint(_jwk_dict(public_jwk(first))) == thumbprint(_jwk_dict(public_jwk(second)))
-        )
+        return bool(_public_key(first).thumbprint() == _public_key(second).thumbprint())
     except (JoseError, ValueError, TypeError, KeyError):
         return False
+
+
+def _public_key(jwk: Mapping[str, Any]) -> RSAKey | ECKey | OKPKey:
+    return _KEY_CLASSES[jwk["kty"]].import_key(_jwk_dict(public_jwk(jwk)))
 
 
 def pem_public_jwk(pem: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import hmac
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -163,14 +163,16 @@ def is_ob2_jws(text: str) -> bool:
 
 
 def _digest_equals(algorithm: str, text: str, digest: str) -> bool:
-    data = text.encode("utf-8")
+    # JSON strings may hold lone surrogates; "surrogatepass" keeps them from raising.
+    data = text.encode("utf-8", "surrogatepass")
     if algorithm.lower() == "sha256":
         computed = hashlib.sha256(data).hexdigest()
     elif algorithm.lower() == "md5":
         computed = hashlib.md5(data, usedforsecurity=False).hexdigest()
     else:
         return False
-    return hmac.compare_digest(computed, digest.lower())
+    # Bytes, not str: compare_digest refuses str with non-ASCII characters.
+    return hmac.compare_digest(computed.encode(), digest.lower().encode("utf-8", "surrogatepass"))
 
 
 # --------------------------------------------------------------------------- input
@@ -382,8 +384,10 @@ def _scope_problem(assertion: Mapping[str, Any], issuer: Mapping[str, Any]) -> s
     if starts and not any(assertion_id.startswith(prefix) for prefix in starts):
         return f"The assertion {assertion_id} is outside the paths the issuer {issuer_id} allows."
     origins = [o.lower() for o in _as_list(rules.get("allowedOrigins")) if isinstance(o, str)]
-    host = (urlsplit(assertion_id).hostname or "").lower()
-    allowed = origins or [(urlsplit(issuer_id).hostname or "").lower()]
+    host = _hostname(assertion_id)
+    if not host:
+        return f"The assertion id {assertion_id} has no valid host, so it cannot be in scope."
+    allowed = origins or [_hostname(issuer_id)]
     if host not in allowed:
         return (
             f"The assertion is hosted on {host}, which the issuer {issuer_id} does not "
@@ -435,9 +439,9 @@ def _date(value: Any) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
+    except (ValueError, OverflowError):  # not a date, or outside years 1..9999 in UTC
         return None
-    return parsed if parsed.tzinfo is not None else None
 
 
 def _status_check(session: _Session, assertion: Mapping[str, Any], method: str | None) -> Check:
@@ -480,6 +484,13 @@ def _revocation_entry(revoked: Any, assertion: Mapping[str, Any]) -> dict[str, A
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _hostname(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket: https://[::1/
+        return ""
 
 
 def _is_http(value: Any) -> bool:

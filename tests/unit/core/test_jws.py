@@ -11,6 +11,7 @@ from joserfc.jwk import ECKey, OKPKey, RSAKey
 from microcred.core.errors import InputError
 from microcred.core.jws import (
     algorithm_refusal,
+    b64encode,
     decode_compact,
     encode_compact,
     pem_public_jwk,
@@ -155,3 +156,73 @@ def test_pem_signature_round_trip() -> None:
 def test_unusable_pems(value: Any) -> None:
     with pytest.raises(InputError):
         pem_public_jwk(value)
+
+
+def test_same_key_ignores_members_that_do_not_define_the_key() -> None:
+    key = Ed25519KeyPair.generate()
+    jwk = key.public_key.to_jwk()
+    labelled = {**jwk, "kid": key.id, "alg": "EdDSA", "use": "sig", "key_ops": ["verify"]}
+    assert same_key(jwk, labelled)  # RFC 7638: only crv, kty and x make an OKP key
+    rsa_key = RSAKey.import_key(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    rsa_jwk = rsa_key.as_dict(private=False)
+    assert same_key({**rsa_jwk, "kid": "rsa-1"}, rsa_key.as_dict(private=True))
+    assert not same_key(rsa_jwk, jwk)
+
+
+@pytest.mark.parametrize(
+    "jwk",
+    [
+        {},
+        {"kty": "OKP"},
+        {"kty": "OKP", "crv": "Ed25519"},
+        {"kty": "oct", "k": "c2VjcmV0"},
+        {"kty": ["OKP"]},
+        {"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"},
+    ],
+)
+def test_same_key_is_false_for_what_is_no_public_key(jwk: dict[str, Any]) -> None:
+    # Two copies of an incomplete or unknown JWK do not hold "the same key": they hold none.
+    assert not same_key(jwk, dict(jwk))
+
+
+def test_header_longer_than_the_limit_is_refused() -> None:
+    key = Ed25519KeyPair.generate()
+    token = encode_compact({"alg": "EdDSA", "x": "a" * 12_000}, PAYLOAD, key.sign)
+    with pytest.raises(InputError, match="header is longer than 16,000 characters"):
+        decode_compact(token)
+
+
+def test_signature_longer_than_the_limit_is_refused() -> None:
+    token = encode_compact({"alg": "RS256"}, PAYLOAD, lambda data: b"\x01" * 2049)
+    with pytest.raises(InputError, match="signature is longer than 2048 bytes"):
+        decode_compact(token)
+    # 2048 bytes (a 16384-bit RSA signature) is still read.
+    assert (
+        len(
+            decode_compact(
+                encode_compact({"alg": "RS256"}, PAYLOAD, lambda d: b"\x01" * 2048)
+            ).signature
+        )
+        == 2048
+    )
+
+
+def test_rsa_keys_over_16384_bits_are_refused_before_import() -> None:
+    modulus = b64encode(b"\x80" + b"\x00" * 2048)  # 16392 bits, not a real key
+    jwk = {"kty": "RSA", "n": modulus, "e": "AQAB"}
+    token = encode_compact({"alg": "RS256"}, PAYLOAD, lambda data: b"\x01" * 256)
+    check = signature_check(decode_compact(token), jwk)
+    assert check.outcome is Outcome.FAIL
+    assert check.problem == Problem.INVALID_VERIFICATION_METHOD
+    assert "16392 bits; at most 16384 are accepted" in check.message
+
+
+def test_key_whose_key_ops_exclude_verify_does_not_verify() -> None:
+    key = Ed25519KeyPair.generate()
+    parsed = decode_compact(encode_compact({"alg": "EdDSA"}, PAYLOAD, key.sign))
+    assert signature_check(parsed, key.public_key.to_jwk()).outcome is Outcome.PASS
+    for key_ops in (["sign"], ["encrypt", "decrypt"]):
+        check = signature_check(parsed, {**key.public_key.to_jwk(), "key_ops": key_ops})
+        assert check.outcome is Outcome.FAIL
+        assert check.problem == Problem.PROOF_VERIFICATION_ERROR
+        assert "does not match" in check.message

@@ -222,3 +222,18 @@ def test_ob_vector_end_to_end_with_identity() -> None:
     assert report.verified, report.to_json()
     assert _check(report, "issuer")[0] is Outcome.WARNING
     assert hash_identity("x@example.org", "salt").identity_hash.startswith("sha256$")
+
+
+def test_issuing_refuses_integers_javascript_cannot_read() -> None:
+    with pytest.raises(DocumentError, match=r"credentialSubject.name\[1\] is the integer"):
+        issue(_vc(credentialSubject={"id": "did:example:s", "name": [1, 2**53]}), key=KEY)
+    signed = issue(_vc(credentialSubject={"id": "did:example:s", "name": [2**53 - 1]}), key=KEY)
+    assert signed["proof"]["proofValue"]
+
+
+def test_issuing_applies_the_open_badges_rules() -> None:
+    document = load_json("ob30-spec-test-vector/unsigned.json")
+    document["issuer"]["id"] = KEY.controller
+    del document["credentialSubject"]["achievement"]["criteria"]
+    with pytest.raises(DocumentError, match="criteria"):
+        issue(document, key=KEY)
