@@ -1,4 +1,5 @@
 """The credential core: a pure library (no web, database, settings or global state).
 
-Public entry points are re-exported from :mod:`microcred.core.api`.
+Start with :func:`microcred.core.issue.issue` and
+:func:`microcred.core.verify.verify_credential`; the README lists every module.
 """
