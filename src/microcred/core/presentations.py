@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-
 from urllib.parse import unquote
 
 from microcred.core.proofs import ProofExpectations, verify_proofs
@@ -17,7 +16,6 @@ from microcred.core.verify import (
     schema_check,
     verify_credential,
 )
-
 
 #: Media types of enveloped credentials that are compact JWS (VC-JOSE-COSE).
 ENVELOPE_MEDIA_TYPES = ("application/vc-ld+jwt", "application/vc+jwt", "application/vc+ld+json+jwt")

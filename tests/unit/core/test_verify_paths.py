@@ -120,7 +120,7 @@ def test_schema_sentence_counts_more_issues() -> None:
 
 
 def test_non_json_mapping_is_refused() -> None:
-    report = verify_credential({"when": datetime(2026, 1, 1)}, verifier=VERIFIER)  # type: ignore[dict-item]
+    report = verify_credential({"when": datetime(2026, 1, 1)}, verifier=VERIFIER)
     assert _check(report, "parse")[0] is Outcome.FAIL
     assert "not JSON data" in _check(report, "parse")[1]
 
