@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,15 +49,14 @@ class RemoteDocument:
         }
 
 
-def _read_context_file(name: str) -> Any:
-    data = resources.files("microcred.core").joinpath("contexts", name).read_bytes()
-    return json.loads(data)
-
-
 @functools.cache
 def _bundled(variant: str) -> Mapping[str, Any]:
     """Bundled contexts by URL, checked against the SHA-256 in the index (read once)."""
-    folder = resources.files("microcred.core").joinpath("contexts")
+    return read_context_folder(resources.files("microcred.core").joinpath("contexts"), variant)
+
+
+def read_context_folder(folder: Traversable, variant: str = "published") -> dict[str, Any]:
+    """The contexts an ``index.json`` in ``folder`` lists, each checked against its SHA-256."""
     index = json.loads(folder.joinpath("index.json").read_bytes())
     contexts: dict[str, Any] = {}
     for entry in index:

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 import pytest
 
 from microcred.core.errors import DocumentLoaderError
-from microcred.core.loader import OB_303_URL, DocumentLoader, bundled_context_urls
+from microcred.core.loader import (
+    OB_303_URL,
+    DocumentLoader,
+    bundled_context_urls,
+    read_context_folder,
+)
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
 
@@ -101,3 +110,14 @@ def test_fetcher_loader_errors_pass_through() -> None:
 def test_extra_documents() -> None:
     loader = DocumentLoader(extra={"https://x.example/c": {"@context": {}}})
     assert loader.load("https://x.example/c").document == {"@context": {}}
+
+
+def test_a_corrupt_bundled_context_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "c.jsonld").write_text('{"@context": {}}')
+    index = [{"url": "https://x.example/c", "file": "c.jsonld", "sha256": "0" * 64}]
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    with pytest.raises(DocumentLoaderError, match=r"bundled context c.jsonld is corrupt"):
+        read_context_folder(tmp_path)
+    index[0]["sha256"] = hashlib.sha256(b'{"@context": {}}').hexdigest()
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    assert read_context_folder(tmp_path) == {"https://x.example/c": {"@context": {}}}

@@ -154,3 +154,27 @@ def test_unparseable_presentation() -> None:
     report = verify_presentation(b"{nope", challenge="x", verifier=VERIFIER)
     _failed(report, "parse", "invalid JSON")
     assert verify_presentation(b"{}", challenge="x").verified is False
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"type": "EnvelopedVerifiableCredential", "id": "https://not-a-data-url.example/vc"},
+        {"type": "EnvelopedVerifiableCredential", "id": "data:text/plain,hello"},
+    ],
+)
+def test_envelopes_that_hold_no_jws_are_judged_as_documents(
+    parties: tuple[Ed25519KeyPair, Ed25519KeyPair], envelope: dict[str, Any]
+) -> None:
+    _, holder = parties
+    vp = _presentation(holder, [])
+    vp["verifiableCredential"] = [{"@context": "https://www.w3.org/ns/credentials/v2", **envelope}]
+    report = verify_presentation(vp, challenge="c-123", verifier=VERIFIER)
+    _failed(report, "credentials", "did not verify")
+
+
+def test_report_lists_warnings(parties: tuple[Ed25519KeyPair, Ed25519KeyPair]) -> None:
+    issuer, holder = parties
+    vp = _presentation(holder, [_credential(issuer, holder.controller)], challenge=None)
+    report = verify_presentation(vp, challenge=None, verifier=VERIFIER)
+    assert [c.name for c in report.warnings] == ["challenge"]

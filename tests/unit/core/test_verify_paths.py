@@ -237,3 +237,9 @@ def test_issuing_applies_the_open_badges_rules() -> None:
     del document["credentialSubject"]["achievement"]["criteria"]
     with pytest.raises(DocumentError, match="criteria"):
         issue(document, key=KEY)
+
+
+def test_a_jwt_whose_payload_is_not_json_is_a_parse_failure() -> None:
+    report = verify_credential("eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.c2ln", verifier=VERIFIER)
+    assert report.kind == "credential-jwt" and not report.verified
+    assert [c.name for c in report.checks] == ["parse"]
