@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from microcred.cli import demo as demo_module
 from microcred.cli.render import print_report, report_json
@@ -33,7 +34,9 @@ app.add_typer(keys_app, name="keys")
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    Console(stderr=True, emoji=False, highlight=False).print(
+        f"[bold red]error:[/] {message}", highlight=False
+    )
     return typer.Exit(2)
 
 
@@ -48,7 +51,7 @@ def verify(
 ) -> None:
     """Verify credentials; exit 0 only if every input verified."""
     setup = build_verification(allow_fetch or ())
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     all_ok = True
     for source in inputs:
         report = _verify_one(source, setup.verifier, setup.fetcher)
@@ -132,7 +135,7 @@ def demo(
     ] = None,
 ) -> None:
     """Sign a sample Open Badge, verify it, then show what tampering does."""
-    demo_module.run(Console(highlight=False), out)
+    demo_module.run(Console(highlight=False, emoji=False), out)
 
 
 if __name__ == "__main__":  # pragma: no cover

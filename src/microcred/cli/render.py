@@ -27,11 +27,12 @@ def report_json(source: str, report: VerificationReport) -> str:
 
 def print_report(console: Console, source: str, report: VerificationReport) -> None:
     verdict = "[bold green]VERIFIED[/]" if report.verified else "[bold red]NOT VERIFIED[/]"
-    console.print(f"{verdict}  {escape(source)}  [dim]({escape(report.kind)})[/]")
+    console.print(f"{verdict}  {escape(source)}  [dim]({escape(report.kind)})[/]", emoji=False)
     for check in report.checks:
         mark, style = _STYLE[check.outcome]
         problem = f" [dim]\\[{check.problem}][/]" if check.problem else ""
         console.print(
             f"  [{style}]{mark} {check.name:<10}[/] {escape(check.message)}{problem}",
             highlight=False,
+            emoji=False,
         )

@@ -142,3 +142,10 @@ def test_demo_runs(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "NOT VERIFIED" in result.stdout and result.stdout.count("VERIFIED") >= 4
     assert (tmp_path / "demo" / "credential.json").exists()
+
+
+def test_identifiers_are_printed_as_they_are() -> None:
+    """Rich would turn the ``:key:`` of ``did:key:`` into an emoji."""
+    good = VECTORS / "vc-di-eddsa" / "Ed25519Signature2020" / "signedEdSig.json"
+    result = runner.invoke(app, ["verify", str(good)])
+    assert "did:key:z6Mk" in result.stdout and "\U0001f511" not in result.stdout
