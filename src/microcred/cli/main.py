@@ -34,9 +34,8 @@ app.add_typer(keys_app, name="keys")
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, emoji=False, highlight=False).print(
-        f"[bold red]error:[/] {message}", highlight=False
-    )
+    console = Console(stderr=True, emoji=False, highlight=False)
+    console.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(2)
 
 
