@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from microcred.cli import demo as demo_module
+from microcred.cli.platform import db_app, org_app
 from microcred.cli.render import print_report, report_json
 from microcred.composition import build_verification
 from microcred.core.errors import MicrocredError
@@ -31,6 +32,8 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Ed25519 signing keys (Multikey).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
 
 
 def _fail(message: str) -> typer.Exit:

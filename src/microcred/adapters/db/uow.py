@@ -1,0 +1,50 @@
+"""The unit of work over SQLAlchemy: one connection, one transaction, its repositories."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from microcred.adapters.db.repositories import (
+    AuditRepository,
+    MemberRepository,
+    OrganisationRepository,
+    SigningKeyRepository,
+)
+
+
+class SqlUnitOfWork:
+    """``with uow: ...; uow.commit()`` — leaving without commit rolls everything back."""
+
+    connection: Connection
+    organisations: OrganisationRepository
+    members: MemberRepository
+    audit: AuditRepository
+    keys: SigningKeyRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __enter__(self) -> Self:
+        self.connection = self._engine.connect()
+        self._transaction = self.connection.begin()
+        self.organisations = OrganisationRepository(self.connection)
+        self.members = MemberRepository(self.connection)
+        self.audit = AuditRepository(self.connection)
+        self.keys = SigningKeyRepository(self.connection)
+        return self
+
+    def commit(self) -> None:
+        self._transaction.commit()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._transaction.is_active:
+            self._transaction.rollback()
+        self.connection.close()

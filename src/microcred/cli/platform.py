@@ -1,0 +1,53 @@
+"""Platform commands: ``db upgrade``, ``org create``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from microcred.adapters.db.engine import make_engine, upgrade
+from microcred.bootstrap import build_platform
+from microcred.services.errors import ServiceError
+from microcred.services.identity import issuer_did
+from microcred.services.organisations import create_organisation
+from microcred.settings import Settings
+
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisations (tenants).", no_args_is_help=True)
+
+
+def _console() -> Console:
+    return Console(highlight=False, emoji=False)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the newest schema."""
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    _console().print(f"database is up to date: {escape(engine.url.render_as_string())}")
+
+
+@org_app.command("create")
+def org_create(
+    slug: Annotated[str, typer.Argument(help="Short name used in URLs, e.g. acme.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    owner: Annotated[str, typer.Option(help="Owner's email address.")],
+    suite: Annotated[str, typer.Option(help="Signing suite.")] = "eddsa-rdfc-2022",
+) -> None:
+    """Create an organisation, its owner, its did:web and its first signing key."""
+    settings = Settings.from_env()
+    platform = build_platform(settings)
+    try:
+        org = create_organisation(
+            platform, name=name, slug=slug, owner_email=owner, signing_suite=suite
+        )
+    except ServiceError as exc:
+        Console(stderr=True, emoji=False).print(f"[bold red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    did = issuer_did(settings.base_url, org.slug)
+    _console().print(f"created {escape(org.slug)} ({escape(org.name)}), issuer {escape(did)}")

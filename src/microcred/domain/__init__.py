@@ -1,0 +1,1 @@
+"""Rules of the platform as plain dataclasses (no database, no web)."""

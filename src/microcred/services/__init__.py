@@ -1,0 +1,1 @@
+"""Use cases: each one owns its transaction and depends on small ports."""

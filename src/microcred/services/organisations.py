@@ -1,0 +1,83 @@
+"""Creating organisations and their owners."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+
+from microcred.domain.model import (
+    SYSTEM,
+    Actor,
+    AuditEntry,
+    Organisation,
+    Role,
+    User,
+    valid_slug,
+)
+from microcred.services.errors import Conflict, InvalidInput
+from microcred.services.identity import issuer_did, new_key
+from microcred.services.ports import Clock, KeyVault, UnitOfWork
+
+SIGNING_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "jose")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """What every use case needs, built once by the composition root."""
+
+    uow: Callable[[], UnitOfWork]
+    vault: KeyVault
+    clock: Clock
+    base_url: str
+    passwords: PasswordHasher
+
+
+def create_organisation(
+    platform: Platform,
+    *,
+    name: str,
+    slug: str,
+    owner_email: str,
+    owner_password: str | None = None,
+    signing_suite: str = "eddsa-rdfc-2022",
+    actor: Actor = SYSTEM,
+) -> Organisation:
+    """A new organisation with its owner, its did:web and a first signing key."""
+    _check_new(name, slug, owner_email, signing_suite)
+    now = platform.clock()
+    org = Organisation(str(uuid.uuid4()), slug, name.strip(), now, signing_suite)
+    with platform.uow() as uow:
+        if uow.organisations.by_slug(slug) is not None:
+            raise Conflict(f"the slug {slug!r} is taken")
+        uow.organisations.add(org)
+        user = uow.members.user_by_email(owner_email.lower())
+        if user is None:
+            hashed = platform.passwords.hash(owner_password) if owner_password else None
+            user = User(str(uuid.uuid4()), owner_email.lower(), None, hashed)
+            uow.members.add_user(user, now)
+        uow.members.set_role(org.id, user.id, Role.OWNER, now)
+        key = new_key(platform.vault, org, issuer_did(platform.base_url, slug), now)
+        uow.keys.add(key)
+        audit = [
+            ("organisation.create", org.id, {"slug": slug, "name": org.name}),
+            ("member.role", user.id, {"email": user.email, "role": Role.OWNER.value}),
+            ("key.create", key.id, {"fragment": key.fragment}),
+        ]
+        for action, subject, detail in audit:
+            uow.audit.append(AuditEntry(org.id, actor.label, action, subject, detail, now))
+        uow.commit()
+    return org
+
+
+def _check_new(name: str, slug: str, email: str, suite: str) -> None:
+    if not valid_slug(slug):
+        raise InvalidInput(f"slug {slug!r}: use 1-64 lower-case letters, digits and inner hyphens")
+    if not name.strip() or len(name) > 200:
+        raise InvalidInput("name: give 1-200 characters")
+    if "@" not in email or len(email) > 320:
+        raise InvalidInput(f"owner email {email!r} is not an email address")
+    if suite not in SIGNING_SUITES:
+        raise InvalidInput(f"signing suite {suite!r}: choose one of {', '.join(SIGNING_SUITES)}")

@@ -1,0 +1,47 @@
+"""Settings, read once from the environment by the composition root (never at import)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", ".")) / ".local" / "share")
+    return Path(base) / "microcred"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the platform is configured with; see ``docs/configuration.md``."""
+
+    data_dir: Path
+    database_url: str
+    #: The public address the platform is reached at: credential ids, did:web, status lists.
+    base_url: str = "http://127.0.0.1:8000"
+    #: Encrypts signing keys at rest; without it a generated key file in data_dir is used.
+    secret_key: str | None = None
+    smtp_url: str | None = None
+    #: Hosts the verifier may fetch contexts, DID documents and status lists from.
+    allowed_fetch_hosts: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("MICROCRED_DATA_DIR") or default_data_dir(env))
+        database_url = env.get("MICROCRED_DATABASE_URL") or f"sqlite:///{data_dir / 'microcred.db'}"
+        hosts = tuple(h for h in env.get("MICROCRED_ALLOWED_FETCH_HOSTS", "").split(",") if h)
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            base_url=(env.get("MICROCRED_BASE_URL") or cls.base_url).rstrip("/"),
+            secret_key=env.get("MICROCRED_SECRET_KEY") or None,
+            smtp_url=env.get("MICROCRED_SMTP_URL") or None,
+            allowed_fetch_hosts=hosts,
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
