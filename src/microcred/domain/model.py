@@ -104,3 +104,14 @@ class StoredKey:
     created_at: datetime
     retired_at: datetime | None = None
     compromised_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """A unit of background work kept in the database (durable across restarts)."""
+
+    id: int
+    kind: str
+    payload: Mapping[str, object]
+    attempts: int
+    run_at: datetime

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
-from microcred.domain.model import AuditEntry, Organisation, Role, StoredKey, User
+from microcred.domain.model import AuditEntry, Job, Organisation, Role, StoredKey, User
 
 Clock = Callable[[], datetime]
 
@@ -46,6 +46,14 @@ class SigningKeys(Protocol):
     def mark_compromised(self, key_id: str, at: datetime) -> None: ...
 
 
+class Jobs(Protocol):
+    def enqueue(self, kind: str, payload: Mapping[str, object], run_at: datetime) -> int: ...
+    def claim(self, now: datetime, lease: timedelta, kinds: tuple[str, ...] = ()) -> Job | None: ...
+    def complete(self, job_id: int) -> None: ...
+    def fail(self, job_id: int, error: str, retry_at: datetime | None) -> None: ...
+    def counts(self) -> dict[str, int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside commits together or not at all."""
 
@@ -57,6 +65,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> Audit: ...
     @property
     def keys(self) -> SigningKeys: ...
+    @property
+    def jobs(self) -> Jobs: ...
 
     def __enter__(self) -> Self: ...
 

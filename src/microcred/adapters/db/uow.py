@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from microcred.adapters.db.jobs import JobRepository
 from microcred.adapters.db.repositories import (
     AuditRepository,
     MemberRepository,
@@ -23,6 +24,7 @@ class SqlUnitOfWork:
     members: MemberRepository
     audit: AuditRepository
     keys: SigningKeyRepository
+    jobs: JobRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -34,6 +36,7 @@ class SqlUnitOfWork:
         self.members = MemberRepository(self.connection)
         self.audit = AuditRepository(self.connection)
         self.keys = SigningKeyRepository(self.connection)
+        self.jobs = JobRepository(self.connection)
         return self
 
     def commit(self) -> None:
