@@ -13,8 +13,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from microcred.cli import demo as demo_module
+from microcred.cli.issuing import register as register_issuing
 from microcred.cli.platform import db_app, org_app
 from microcred.cli.render import print_report, report_json
+from microcred.cli.serve import serve
+from microcred.cli.worker import worker
 from microcred.composition import build_verification
 from microcred.core.errors import MicrocredError
 from microcred.core.inputs import verify_input
@@ -34,6 +37,8 @@ keys_app = typer.Typer(help="Ed25519 signing keys (Multikey).", no_args_is_help=
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
+app.command()(serve)
+app.command()(worker)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -138,6 +143,9 @@ def demo(
 ) -> None:
     """Sign a sample Open Badge, verify it, then show what tampering does."""
     demo_module.run(Console(highlight=False, emoji=False), out)
+
+
+register_issuing(app, keys_app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,9 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from microcred.adapters.db.access import AccessRepository
+from microcred.adapters.db.achievements import AchievementRepository
+from microcred.adapters.db.credentials import CredentialRepository
 from microcred.adapters.db.jobs import JobRepository
 from microcred.adapters.db.repositories import (
     AuditRepository,
@@ -14,6 +17,7 @@ from microcred.adapters.db.repositories import (
     OrganisationRepository,
     SigningKeyRepository,
 )
+from microcred.adapters.db.status import StatusRepository
 
 
 class SqlUnitOfWork:
@@ -25,6 +29,10 @@ class SqlUnitOfWork:
     audit: AuditRepository
     keys: SigningKeyRepository
     jobs: JobRepository
+    achievements: AchievementRepository
+    credentials: CredentialRepository
+    status: StatusRepository
+    access: AccessRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -37,6 +45,10 @@ class SqlUnitOfWork:
         self.audit = AuditRepository(self.connection)
         self.keys = SigningKeyRepository(self.connection)
         self.jobs = JobRepository(self.connection)
+        self.achievements = AchievementRepository(self.connection)
+        self.credentials = CredentialRepository(self.connection)
+        self.status = StatusRepository(self.connection)
+        self.access = AccessRepository(self.connection)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,1 @@
+"""The HTTP interface (FastAPI): built by :func:`microcred.web.app.create_app`, never at import."""
