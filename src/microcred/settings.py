@@ -26,6 +26,10 @@ class Settings:
     smtp_url: str | None = None
     #: Hosts the verifier may fetch contexts, DID documents and status lists from.
     allowed_fetch_hosts: tuple[str, ...] = ()
+    #: Lets ``POST /api/v1/orgs`` create organisations at any time (bearer token).
+    bootstrap_token: str | None = None
+    #: When set, the VC-API verify endpoints need it (or any valid API key).
+    verify_token: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -40,6 +44,8 @@ class Settings:
             secret_key=env.get("MICROCRED_SECRET_KEY") or None,
             smtp_url=env.get("MICROCRED_SMTP_URL") or None,
             allowed_fetch_hosts=hosts,
+            bootstrap_token=env.get("MICROCRED_BOOTSTRAP_TOKEN") or None,
+            verify_token=env.get("MICROCRED_VERIFY_TOKEN") or None,
         )
 
     @property

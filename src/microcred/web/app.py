@@ -8,7 +8,6 @@ built with (everything lives in the database), so any number of workers may serv
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
 from fastapi import FastAPI, Request
@@ -79,4 +78,4 @@ def create_app(
 def app_from_settings() -> FastAPI:
     """The app configured from the environment (uvicorn factory of ``microcred serve``)."""
     settings = Settings.from_env()
-    return create_app(build_platform(settings), settings, WebOptions.from_env(os.environ))
+    return create_app(build_platform(settings), settings, WebOptions.from_settings(settings))

@@ -49,7 +49,8 @@ class Caller:
     def actor_in(self, platform: Platform, org_id: str) -> Actor:
         if self.key_actor is not None:
             return self.key_actor
-        assert self.user is not None
+        if self.user is None:  # a Caller is built with a key or a user, never neither
+            raise NoCredentials("sign in or send an API key")
         return user_actor(platform, self.user, org_id)
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
@@ -17,7 +16,7 @@ from microcred.web.middleware import DEFAULT_MAX_BODY_BYTES
 
 @dataclass(frozen=True)
 class WebOptions:
-    """Options of the HTTP interface that :class:`Settings` does not (yet) carry."""
+    """Options of the HTTP interface (the tokens come from :class:`Settings`)."""
 
     #: ``Authorization: Bearer <token>`` lets ``POST /api/v1/orgs`` create organisations
     #: at any time; without it only the very first organisation can be created over HTTP.
@@ -27,11 +26,8 @@ class WebOptions:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> WebOptions:
-        return cls(
-            bootstrap_token=env.get("MICROCRED_BOOTSTRAP_TOKEN") or None,
-            verify_token=env.get("MICROCRED_VERIFY_TOKEN") or None,
-        )
+    def from_settings(cls, settings: Settings) -> WebOptions:
+        return cls(bootstrap_token=settings.bootstrap_token, verify_token=settings.verify_token)
 
 
 @dataclass(frozen=True)
@@ -44,9 +40,7 @@ class WebContext:
 
 
 def web_context(request: Request) -> WebContext:
-    context = request.app.state.microcred
-    assert isinstance(context, WebContext)
-    return context
+    return cast(WebContext, request.app.state.microcred)  # set by create_app
 
 
 Ctx = Annotated[WebContext, Depends(web_context)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -86,8 +86,8 @@ def _is_json(content_type: str | None) -> bool:
 
 
 async def _validation(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
+    error = cast(RequestValidationError, exc)  # registered for this class only
+    errors = list(error.errors())
     bad_json = next((e for e in errors if e.get("type") == "json_invalid"), None)
     if bad_json is not None:
         reason = (bad_json.get("ctx") or {}).get("error") or "it cannot be parsed"
@@ -121,13 +121,13 @@ def _sentence(error: Mapping[str, str]) -> str:
 
 
 async def _http(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    if exc.status_code == 404 and detail == "Not Found":
+    error = cast(StarletteHTTPException, exc)  # registered for this class only
+    detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+    if error.status_code == 404 and detail == "Not Found":
         detail = f"there is no endpoint at {request.url.path}"
-    elif exc.status_code == 405 and detail == "Method Not Allowed":
+    elif error.status_code == 405 and detail == "Method Not Allowed":
         detail = f"{request.method} is not allowed on {request.url.path}"
-    return problem(exc.status_code, None, detail, headers=exc.headers)
+    return problem(error.status_code, None, detail, headers=error.headers)
 
 
 def challenge(exc: Unauthenticated) -> str:
@@ -139,13 +139,13 @@ def challenge(exc: Unauthenticated) -> str:
 
 
 async def _unauthenticated(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, Unauthenticated)
+    error = cast(Unauthenticated, exc)  # registered for this class only
     return problem(
         401,
         "unauthenticated",
-        str(exc),
+        str(error),
         title="Authentication required",
-        headers={"WWW-Authenticate": challenge(exc)},
+        headers={"WWW-Authenticate": challenge(error)},
     )
 
 
