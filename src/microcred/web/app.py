@@ -18,9 +18,20 @@ from microcred.bootstrap import build_platform
 from microcred.composition import build_verification
 from microcred.core.dids import Resolver
 from microcred.services.organisations import Platform
+from microcred.services.verification import platform_verifier
 from microcred.settings import Settings
 from microcred.web import problems
-from microcred.web.api import orgs, public, session, vcapi
+from microcred.web.api import (
+    achievements,
+    awards,
+    credentials,
+    orgs,
+    public,
+    published,
+    session,
+    vcapi,
+    vcapi_issue,
+)
 from microcred.web.context import WebContext, WebOptions
 from microcred.web.dids import OwnDids, OwnFirstFetcher
 from microcred.web.docs import docs_page
@@ -57,10 +68,20 @@ def create_app(
         allowed_hosts=(*settings.allowed_fetch_hosts, dids.host),
     )
     verifier = replace(setup.verifier, resolver=resolver, now=platform.clock)
+    # this platform's status lists are read from the database, other lists fetched
+    verifier = platform_verifier(platform, verifier, setup.fetcher)
     app.state.microcred = WebContext(platform, settings, options, verifier, dids)
 
     problems.install(app)
     for router in (orgs.router, session.router, public.router, vcapi.router):
+        app.include_router(router)
+    for router in (
+        achievements.router,
+        awards.router,
+        credentials.router,
+        published.router,
+        vcapi_issue.router,
+    ):
         app.include_router(router)
 
     @app.get("/docs", include_in_schema=False)

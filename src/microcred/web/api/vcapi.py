@@ -22,8 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from microcred.core.presentations import verify_presentation
 from microcred.core.report import Check, Outcome, Problem, VerificationReport
-from microcred.core.verify import verify_credential
 from microcred.services.errors import InvalidInput
+from microcred.services.verification import (
+    presentation_compromise_checks,
+    verify_submitted_credential,
+)
 from microcred.web.auth import require_verify_access
 from microcred.web.context import Ctx
 from microcred.web.routing import StrictJSONRoute
@@ -113,7 +116,7 @@ def verify_credential_endpoint(body: VerifyCredentialRequest, context: Ctx) -> J
     counted = _counted(body.options.checks)
     credential = body.verifiableCredential
     if isinstance(credential, dict | str):
-        report = verify_credential(credential, verifier=context.verifier)
+        report = verify_submitted_credential(context.platform, context.verifier, credential)
     else:
         report = _unusable("verifiableCredential must be a credential object or a compact JWS")
     return _answer(report, counted)
@@ -130,6 +133,7 @@ def verify_presentation_endpoint(body: VerifyPresentationRequest, context: Ctx) 
             domain=body.options.domain,
             verifier=context.verifier,
         )
+        report.extend(presentation_compromise_checks(context.platform, presentation))
     else:
         report = _unusable("verifiablePresentation must be a presentation object")
     return _answer(report, counted)

@@ -1,0 +1,371 @@
+"""Issuing credentials the caller wrote (W3C VC-API ``POST /credentials/issue``), and
+finding an organisation's credentials by the ``id`` they carry.
+
+The caller gives the whole unsigned credential; the platform checks it, makes sure its
+issuer is the organisation's did:web, optionally gives it ``BitstringStatusListEntry``
+positions in the organisation's status lists, signs it with the organisation's current
+key and keeps it, so that ``GET /credentials/<id>`` serves it and revocation works as
+for awards.  VC Data Model 1.1 inputs are accepted: their ``issuanceDate`` is kept (added
+when missing), and the Data Integrity and status contexts are appended to ``@context``
+when the terms the platform adds would otherwise be undefined.
+
+Every stored credential belongs to an achievement (``credentials.achievement_id`` is
+``NOT NULL``); a caller-written credential has none, so each organisation gets one
+hidden, *retired* placeholder achievement (:func:`placeholder_id`) that such credentials
+point to.  It cannot be published, edited or awarded, and the HTTP interface hides it.
+(Making the column nullable in a migration would remove the need for it.)
+
+A caller-written credential is kept under the idempotency key ``vc-api:<sha256 of its
+id>``: the same credential id cannot be issued twice by one organisation (409), and
+:func:`find_in_org` finds it by that id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from microcred.core.documents import validate_document
+from microcred.core.documents.constants import VC1_CONTEXT, VC2_CONTEXT
+from microcred.core.errors import MicrocredError
+from microcred.core.issue import issue, issue_jwt
+from microcred.core.loader import DocumentLoader
+from microcred.core.timeutil import parse_datetime
+from microcred.core.verify import issuer_id
+from microcred.domain.achievements import Achievement, AchievementFields, AchievementState
+from microcred.domain.awards import StatusPurpose, StoredCredential, is_did
+from microcred.domain.model import Actor, AuditEntry, Role
+from microcred.services.errors import Conflict, InvalidInput, ServiceError
+from microcred.services.keys import get_org, signer_for
+from microcred.services.organisations import SIGNING_SUITES, Platform
+from microcred.services.ports import UnitOfWork
+from microcred.services.status import allocate, status_list_url
+
+#: Appended to a VC 1.1 ``@context`` so that ``DataIntegrityProof`` and its terms exist.
+DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
+DATA_INTEGRITY_CONTEXTS = frozenset(
+    {DATA_INTEGRITY_CONTEXT, "https://w3id.org/security/data-integrity/v1"}
+)
+#: Appended to a VC 1.1 ``@context`` that gets a ``BitstringStatusListEntry``.
+STATUS_CONTEXT = "https://www.w3.org/ns/credentials/status/v1"
+#: ``credentialStatus`` types a caller may ask for through ``options.credentialStatus``.
+STATUS_ENTRY_TYPE = "BitstringStatusListEntry"
+KEY_PREFIX = "vc-api:"
+#: The namespace of the placeholder achievements' ids (uuid5 of the organisation's id).
+PLACEHOLDER_NAMESPACE = uuid.UUID("5d1f3c1e-7f0b-4c59-9a57-6a0a5b8f2e11")
+PLACEHOLDER_FIELDS = AchievementFields(
+    name="Credentials issued through the W3C VC-API",
+    description=(
+        "Placeholder: credentials written by the caller and signed through "
+        "POST /credentials/issue belong to no achievement of the organisation."
+    ),
+    criteria_narrative="None: the caller wrote the credential.",
+)
+MAX_REASON = 1_000
+
+
+class MalformedCredential(ServiceError):
+    """The credential (or the request around it) is not a well-formed credential; the
+    HTTP interface answers 400, as the VC-API asks for invalid input."""
+
+
+@dataclass(frozen=True)
+class IssueOptions:
+    """What ``options`` of an issue request ask for."""
+
+    #: ``eddsa-rdfc-2022``, ``eddsa-jcs-2022`` or ``jose``; None: the organisation's suite.
+    suite: str | None = None
+    #: One ``BitstringStatusListEntry`` per purpose (none: no status entry).
+    status_purposes: tuple[StatusPurpose, ...] = ()
+
+
+def placeholder_id(org_id: str) -> str:
+    """The id of the organisation's placeholder achievement (see the module text)."""
+    return str(uuid.uuid5(PLACEHOLDER_NAMESPACE, org_id))
+
+
+def is_placeholder(achievement: Achievement) -> bool:
+    return achievement.id == placeholder_id(achievement.org_id)
+
+
+def document_key(credential_id: str) -> str:
+    """The idempotency key a caller-written credential with this ``id`` is kept under."""
+    return KEY_PREFIX + hashlib.sha256(credential_id.encode("utf-8")).hexdigest()
+
+
+def credential_url(base_url: str, record_id: str) -> str:
+    return f"{base_url.rstrip('/')}/credentials/{record_id}"
+
+
+def find_in_org(
+    uow: UnitOfWork, platform: Platform, org_id: str, credential_id: str
+) -> StoredCredential | None:
+    """The organisation's credential whose record id, URL or (caller-written) ``id`` is
+    ``credential_id``; None when the organisation has none."""
+    prefix = credential_url(platform.base_url, "")
+    record = uow.credentials.get(credential_id.removeprefix(prefix))
+    if record is not None and record.org_id == org_id:
+        return record
+    return uow.credentials.by_idempotency_key(org_id, document_key(credential_id))
+
+
+# --------------------------------------------------------------------------- options
+
+
+def parse_options(options: object) -> IssueOptions:
+    """Read ``options``: ``cryptosuite`` (or ``suite``) and ``credentialStatus`` (an object
+    or a list of objects of type ``BitstringStatusListEntry``, each with an optional
+    ``statusPurpose``: ``revocation``, ``suspension`` or a list of them; without one the
+    credential gets both).  Other members are ignored."""
+    if options is None:
+        return IssueOptions()
+    if not isinstance(options, Mapping):
+        raise MalformedCredential("options must be a JSON object")
+    suite = options.get("cryptosuite", options.get("suite"))
+    if suite is not None and (not isinstance(suite, str) or suite not in SIGNING_SUITES):
+        raise InvalidInput(
+            f"options.cryptosuite: {str(suite)[:60]!r} is not supported; "
+            f"choose one of {', '.join(SIGNING_SUITES)}"
+        )
+    return IssueOptions(suite, _status_purposes(options.get("credentialStatus")))
+
+
+def _status_purposes(value: object) -> tuple[StatusPurpose, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    purposes: list[StatusPurpose] = []
+    for index, item in enumerate(items):
+        where = "options.credentialStatus" + (f"[{index}]" if isinstance(value, list) else "")
+        if not isinstance(item, Mapping):
+            raise MalformedCredential(
+                f'{where} must be an object such as {{"type": "{STATUS_ENTRY_TYPE}"}}'
+            )
+        kind = item.get("type")
+        if kind != STATUS_ENTRY_TYPE:
+            raise InvalidInput(
+                f"{where}.type: {str(kind)[:60]!r} is not supported; the platform "
+                f"publishes {STATUS_ENTRY_TYPE} entries"
+            )
+        purposes.extend(_purposes_of(item.get("statusPurpose"), f"{where}.statusPurpose"))
+    return tuple(dict.fromkeys(purposes))
+
+
+def _purposes_of(value: object, where: str) -> list[StatusPurpose]:
+    if value is None:
+        return [StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION]
+    names = value if isinstance(value, list) else [value]
+    known = {p.value: p for p in StatusPurpose}
+    found = []
+    for name in names:
+        if not isinstance(name, str) or name not in known:
+            raise InvalidInput(
+                f"{where}: {str(name)[:60]!r} is not supported; use revocation or suspension"
+            )
+        found.append(known[name])
+    return found
+
+
+# --------------------------------------------------------------------------- issuing
+
+
+def issue_credential(
+    platform: Platform,
+    actor: Actor,
+    org_id: str,
+    credential: object,
+    options: IssueOptions,
+    *,
+    loader: DocumentLoader | None = None,
+) -> StoredCredential:
+    """Sign and keep a caller-written credential as organisation ``org_id`` (issuer role).
+
+    Raises :class:`MalformedCredential` for a credential that is not well-formed (or that
+    cannot be signed as it is), :class:`InvalidInput` for one whose issuer is not the
+    organisation's DID or that asks for something the platform does not do, and
+    :class:`Conflict` when the organisation already issued a credential with its ``id``.
+    """
+    actor.require(org_id, Role.ISSUER)
+    if not isinstance(credential, Mapping):
+        raise MalformedCredential("credential must be a JSON object")
+    if "proof" in credential:
+        raise MalformedCredential("credential already has a proof; send it unsigned")
+    given_id = credential.get("id")
+    if isinstance(given_id, str) and given_id.startswith(credential_url(platform.base_url, "")):
+        raise InvalidInput(
+            "credential.id names a credential of this platform; leave id out to be given one"
+        )
+    now = platform.clock()
+    _ensure_placeholder(platform, org_id, now)
+    with platform.uow() as uow:
+        signer = signer_for(platform, uow, get_org(uow, org_id), loader)
+        record_id = str(uuid.uuid4())
+        version = _version(credential)
+        suite = _suite(options, signer.suite, version)
+        document = _completed(platform, credential, record_id, version, suite, options, now)
+        _check(document, signer.did, platform.base_url)
+        record = StoredCredential(
+            id=record_id,
+            org_id=org_id,
+            achievement_id=placeholder_id(org_id),
+            idempotency_key=document_key(str(document["id"])),
+            document={},  # signed below, once the status positions are known
+            issued_at=now,
+            recipient_did=_subject_did(document),
+            valid_until=_valid_until(document),
+        )
+        if not uow.credentials.add(record):
+            raise Conflict(
+                f"the organisation already issued a credential with id {document['id']!r}; "
+                "give each credential its own id"
+            )
+        entries = [
+            allocate(uow, platform, signer, record_id, purpose, now).entry(platform.base_url)
+            for purpose in options.status_purposes
+        ]
+        if entries:
+            _add_status(document, entries)
+        try:
+            if suite == "jose":
+                signed: dict[str, Any] = document
+                jwt: str | None = issue_jwt(document, key=signer.pair, loader=signer.loader)
+            else:
+                signed = issue(
+                    document, key=signer.pair, suite=suite, loader=signer.loader, now=now
+                )
+                jwt = None
+        except MicrocredError as exc:
+            raise MalformedCredential(f"the credential cannot be signed: {exc}") from exc
+        uow.credentials.set_document(record_id, signed, jwt)
+        detail = {"via": "vc-api", "credential_id": document["id"], "suite": suite}
+        uow.audit.append(
+            AuditEntry(org_id, actor.label, "credential.issue", record_id, detail, now)
+        )
+        uow.commit()
+    return replace(record, document=signed, jwt=jwt)
+
+
+def _version(credential: Mapping[str, Any]) -> int | None:
+    contexts = credential.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    return {VC2_CONTEXT: 2, VC1_CONTEXT: 1}.get(first) if isinstance(first, str) else None
+
+
+def _suite(options: IssueOptions, org_suite: str, version: int | None) -> str:
+    if version != 1:
+        return options.suite or org_suite
+    if options.suite == "jose":
+        raise InvalidInput(
+            "options.cryptosuite: VC-JOSE secures VC Data Model 2.0 credentials only; ask for "
+            "eddsa-rdfc-2022 or eddsa-jcs-2022 for a VC 1.1 credential"
+        )
+    # an organisation that signs with VC-JOSE signs VC 1.1 inputs with Data Integrity
+    suite = options.suite or org_suite
+    return "eddsa-rdfc-2022" if suite == "jose" else suite
+
+
+def _completed(
+    platform: Platform,
+    credential: Mapping[str, Any],
+    record_id: str,
+    version: int | None,
+    suite: str,
+    options: IssueOptions,
+    now: datetime,
+) -> dict[str, Any]:
+    """The credential as it will be signed: an ``id`` (its URL here when it has none),
+    and for VC 1.1 an ``issuanceDate`` and the contexts of the terms the platform adds."""
+    document = dict(credential)
+    document.setdefault("id", credential_url(platform.base_url, record_id))
+    contexts = document.get("@context")
+    if version == 1 and isinstance(contexts, list):
+        document.setdefault("issuanceDate", now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        added = list(contexts)
+        if suite != "jose" and not DATA_INTEGRITY_CONTEXTS & {
+            c for c in added if isinstance(c, str)
+        }:
+            added.append(DATA_INTEGRITY_CONTEXT)
+        if options.status_purposes and STATUS_CONTEXT not in added:
+            added.append(STATUS_CONTEXT)
+        document["@context"] = added
+    return document
+
+
+def _check(document: Mapping[str, Any], did: str, base_url: str) -> None:
+    errors = [i for i in validate_document(document) if i.severity == "error"]
+    if errors:
+        shown = "; ".join(
+            f"credential.{i.path}: {i.message}" if i.path else i.message for i in errors[:5]
+        )
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        raise MalformedCredential(shown + more)
+    issuer = issuer_id(document)
+    if issuer != did:
+        raise InvalidInput(
+            f"credential.issuer is {str(issuer)[:200]!r}, but this endpoint issues as the "
+            f"organisation's DID {did}: set credential.issuer (or credential.issuer.id) to it"
+        )
+    lists = status_list_url(base_url, "")
+    status = document.get("credentialStatus")
+    for entry in status if isinstance(status, list) else [status]:
+        url = entry.get("statusListCredential") if isinstance(entry, Mapping) else None
+        if isinstance(url, str) and url.startswith(lists):
+            raise InvalidInput(
+                "credential.credentialStatus names a status list of this platform; leave it "
+                "out and ask for one with options.credentialStatus"
+            )
+
+
+def _add_status(document: dict[str, Any], entries: Sequence[dict[str, Any]]) -> None:
+    existing = document.get("credentialStatus")
+    given = [] if existing is None else existing if isinstance(existing, list) else [existing]
+    combined = [*given, *entries]
+    document["credentialStatus"] = combined[0] if len(combined) == 1 else combined
+
+
+def _subject_did(document: Mapping[str, Any]) -> str | None:
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    subject_id = subject.get("id") if isinstance(subject, Mapping) else None
+    return subject_id if isinstance(subject_id, str) and is_did(subject_id) else None
+
+
+def _valid_until(document: Mapping[str, Any]) -> datetime | None:
+    for name in ("validUntil", "expirationDate"):
+        moment = parse_datetime(document.get(name), require_timezone=False)
+        if moment is not None:
+            return moment
+    return None
+
+
+def _ensure_placeholder(platform: Platform, org_id: str, now: datetime) -> None:
+    """Create the organisation's placeholder achievement unless it exists (in a
+    transaction of its own: a concurrent request may create it first)."""
+    achievement_id = placeholder_id(org_id)
+    with platform.uow() as uow:
+        if uow.achievements.get(achievement_id) is not None:
+            return
+    placeholder = Achievement(
+        achievement_id,
+        org_id,
+        achievement_id,
+        1,
+        AchievementState.RETIRED,
+        PLACEHOLDER_FIELDS,
+        now,
+    )
+    try:
+        with platform.uow() as uow:
+            get_org(uow, org_id)
+            uow.achievements.add(placeholder)
+            uow.commit()
+    except ServiceError:
+        raise
+    except Exception:
+        with platform.uow() as uow:
+            if uow.achievements.get(achievement_id) is None:
+                raise
