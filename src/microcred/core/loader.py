@@ -1,7 +1,9 @@
 """Offline JSON-LD document loader.
 
 The contexts a credential may name ship inside the package (``contexts/index.json`` maps
-each URL to its file and SHA-256).  Any other URL is refused, unless the caller passes a
+each URL to its file and SHA-256; ``contexts/index-extra.json`` lists, in the same form,
+contexts bundled beyond that copied index, such as the ODRL context that the VC 1.1
+examples context imports).  Any other URL is refused, unless the caller passes a
 fetcher *and* the URL's host is on the caller's allow-list.  Nothing here ever touches the
 network by itself.
 """
@@ -55,11 +57,28 @@ def _bundled(variant: str) -> Mapping[str, Any]:
     return read_context_folder(resources.files("microcred.core").joinpath("contexts"), variant)
 
 
+#: The index copied with the bundled contexts, and the optional index of the contexts added.
+INDEX_FILE = "index.json"
+EXTRA_INDEX_FILE = "index-extra.json"
+
+
 def read_context_folder(folder: Traversable, variant: str = "published") -> dict[str, Any]:
-    """The contexts an ``index.json`` in ``folder`` lists, each checked against its SHA-256."""
-    index = json.loads(folder.joinpath("index.json").read_bytes())
+    """The contexts that ``index.json`` (and ``index-extra.json``, when present) in
+    ``folder`` list, each checked against its SHA-256.
+
+    An extra entry may not name a URL that ``index.json`` already lists.
+    """
+    index = json.loads(folder.joinpath(INDEX_FILE).read_bytes())
+    extra_file = folder.joinpath(EXTRA_INDEX_FILE)
+    extra = json.loads(extra_file.read_bytes()) if extra_file.is_file() else []
+    listed = {entry["url"] for entry in index}
+    for entry in extra:
+        if entry["url"] in listed:
+            raise DocumentLoaderError(
+                f"{EXTRA_INDEX_FILE} lists {entry['url']}, which {INDEX_FILE} already lists"
+            )
     contexts: dict[str, Any] = {}
-    for entry in index:
+    for entry in [*index, *extra]:
         is_validator = entry["file"] == OB_303_VALIDATOR_FILE
         if is_validator != (variant == "validator") and entry["url"] == OB_303_URL:
             continue
@@ -97,6 +116,25 @@ class DocumentLoader:
         self._fetcher = fetcher
         self._allowed_hosts = frozenset(host.lower() for host in allowed_hosts)
         self._fetched: dict[str, Any] = {}
+
+    @property
+    def fingerprint(self) -> str | None:
+        """Names the documents this loader serves when they are exactly a bundled set.
+
+        Loaders with the same fingerprint serve the same immutable documents, so what is
+        derived from those documents (processed contexts) may be shared between them.
+        None for a loader with other documents (``extra``), a fetcher, or a subclass (which
+        may serve anything).
+        """
+        if type(self) is not DocumentLoader or self._fetcher is not None:
+            return None
+        for variant in ("published", "validator"):
+            bundled = _bundled(variant)
+            if len(self._documents) == len(bundled) and all(
+                self._documents.get(url) is document for url, document in bundled.items()
+            ):
+                return f"microcred-bundled-{variant}"
+        return None
 
     def is_known(self, url: str) -> bool:
         return url in self._documents or url in self._fetched

@@ -15,12 +15,15 @@ from microcred.core.loader import (
 )
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
+VC1 = "https://www.w3.org/2018/credentials/v1"
+EXAMPLES_V1 = "https://www.w3.org/2018/credentials/examples/v1"
+ODRL = "https://www.w3.org/ns/odrl.jsonld"
 
 
 def test_serves_every_bundled_context_offline() -> None:
     loader = DocumentLoader()
     urls = bundled_context_urls()
-    assert VC2 in urls and OB_303_URL in urls and len(urls) == 19
+    assert VC2 in urls and OB_303_URL in urls and len(urls) == 20
     for url in urls:
         assert "@context" in loader.load(url).document
 
@@ -121,3 +124,78 @@ def test_a_corrupt_bundled_context_is_refused(tmp_path: Path) -> None:
     index[0]["sha256"] = hashlib.sha256(b'{"@context": {}}').hexdigest()
     (tmp_path / "index.json").write_text(json.dumps(index))
     assert read_context_folder(tmp_path) == {"https://x.example/c": {"@context": {}}}
+
+
+def _write_context_folder(folder: Path, index: list[str], extra: list[str] | None) -> None:
+    """A folder with one context per URL; ``extra`` URLs go into ``index-extra.json``."""
+
+    def entries(urls: list[str]) -> list[dict[str, str]]:
+        listed = []
+        for number, url in enumerate(urls):
+            body = json.dumps({"@context": {"n": f"https://x.example/{number}"}}).encode()
+            name = f"{url.rsplit('/', 1)[-1]}.jsonld"
+            (folder / name).write_bytes(body)
+            listed.append({"url": url, "file": name, "sha256": hashlib.sha256(body).hexdigest()})
+        return listed
+
+    (folder / "index.json").write_text(json.dumps(entries(index)))
+    if extra is not None:
+        (folder / "index-extra.json").write_text(json.dumps(entries(extra)))
+
+
+def test_the_extra_index_adds_contexts(tmp_path: Path) -> None:
+    _write_context_folder(tmp_path, ["https://x.example/a"], ["https://x.example/b"])
+    assert set(read_context_folder(tmp_path)) == {"https://x.example/a", "https://x.example/b"}
+
+
+def test_the_extra_index_is_optional(tmp_path: Path) -> None:
+    _write_context_folder(tmp_path, ["https://x.example/a"], None)
+    assert set(read_context_folder(tmp_path)) == {"https://x.example/a"}
+
+
+def test_the_extra_index_is_checked_too(tmp_path: Path) -> None:
+    _write_context_folder(tmp_path, ["https://x.example/a"], ["https://x.example/b"])
+    (tmp_path / "b.jsonld").write_text('{"@context": {"n": "https://x.example/changed"}}')
+    with pytest.raises(DocumentLoaderError, match=r"bundled context b.jsonld is corrupt"):
+        read_context_folder(tmp_path)
+
+
+def test_the_extra_index_may_not_replace_a_listed_context(tmp_path: Path) -> None:
+    _write_context_folder(tmp_path, ["https://x.example/a"], ["https://x.example/a"])
+    with pytest.raises(DocumentLoaderError, match="already lists"):
+        read_context_folder(tmp_path)
+
+
+def test_the_odrl_context_is_bundled_through_the_extra_index() -> None:
+    folder = Path(__file__).parents[3] / "src" / "microcred" / "core" / "contexts"
+    extra = json.loads((folder / "index-extra.json").read_text())
+    assert [entry["url"] for entry in extra] == [ODRL]
+    copied = {entry["url"] for entry in json.loads((folder / "index.json").read_text())}
+    assert ODRL not in copied
+    assert ODRL in bundled_context_urls()
+    odrl = DocumentLoader().load(ODRL).document["@context"]
+    assert odrl["odrl"] == "http://www.w3.org/ns/odrl/2/"
+
+
+def test_a_vc_1_1_credential_with_the_examples_context_canonizes_offline() -> None:
+    from microcred.core.rdf import canonize
+
+    credential = {
+        "@context": [VC1, EXAMPLES_V1],
+        "id": "urn:uuid:8f1f9b52-6b93-4bb1-8c3b-0a1e3b0f3a10",
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "issuer": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+        "issuanceDate": "2020-01-01T19:23:24Z",
+        "credentialSubject": {
+            "id": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+            "alumniOf": "Example University",
+        },
+    }
+
+    def refuse(url: str) -> bytes:
+        raise AssertionError(f"fetched {url}")
+
+    nquads = canonize(credential, DocumentLoader(fetcher=refuse, allowed_hosts=["www.w3.org"]))
+    assert "<https://example.org/examples#AlumniCredential>" in nquads
+    assert '<http://schema.org/alumniOf> "Example University"' in nquads
+    assert canonize(credential, DocumentLoader()) == nquads

@@ -2,8 +2,9 @@
 
 :func:`canonize` is what the Data Integrity cryptosuites call to sign and verify.  It
 walks the compact document straight to quads (:mod:`.to_rdf`), with active contexts built
-once per loader and cached (:mod:`.context`), then labels blank nodes with RDFC-1.0
-(:mod:`.rdfc`) and writes canonical N-Quads (:mod:`.nquads`).
+once and cached (:mod:`.context`; loaders serving only the bundled contexts share them),
+then labels blank nodes with RDFC-1.0 (:mod:`.rdfc`) and writes canonical N-Quads
+(:mod:`.nquads`).
 
 Safe mode is always on in :func:`canonize`: anything JSON-LD expansion would silently drop
 (an undefined property or type, a relative IRI, an invalid language tag, ...) raises
@@ -88,17 +89,27 @@ class Canonicalizer:
 
 
 _BY_LOADER: weakref.WeakKeyDictionary[DocumentLoader, Canonicalizer] = weakref.WeakKeyDictionary()
+_BY_FINGERPRINT: dict[str, Canonicalizer] = {}
 
 
 def canonicalizer_for(loader: DocumentLoader) -> Canonicalizer:
     """The safe-mode :class:`Canonicalizer` of ``loader`` (made on first use).
 
-    A memo, not state: each entry lives as long as its loader (it holds the loader only
-    through a weak proxy), and holds only what the loader's immutable documents determine.
+    A memo, not state: it holds only what the loader's immutable documents determine.
+    Loaders with the same :attr:`~DocumentLoader.fingerprint` (the bundled contexts and
+    nothing else) share one, which keeps the first such loader; any other loader has its
+    own, which lives as long as the loader (it holds the loader through a weak proxy).
     """
     found = _BY_LOADER.get(loader)
     if found is None:
-        found = _BY_LOADER[loader] = Canonicalizer(cast(DocumentLoader, weakref.proxy(loader)))
+        fingerprint = loader.fingerprint
+        if fingerprint is None:
+            found = Canonicalizer(cast(DocumentLoader, weakref.proxy(loader)))
+        else:
+            found = _BY_FINGERPRINT.get(fingerprint)
+            if found is None:
+                found = _BY_FINGERPRINT[fingerprint] = Canonicalizer(loader)
+        _BY_LOADER[loader] = found
     return found
 
 

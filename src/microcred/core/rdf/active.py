@@ -111,6 +111,11 @@ def expand_iri(
     Returns an IRI, a blank node identifier, a keyword, ``None`` (for a keyword-like value
     or a term mapped to ``null``), or the value unchanged when it cannot be made absolute.
     """
+    colon = value.find(":")
+    if not vocab and colon > 0 and value.startswith("//", colon + 1):
+        # "scheme://...": no prefix applies, and no term (a term in the form of an IRI
+        # must map to that IRI) maps it to a keyword.  The usual @id.
+        return value
     if value[:1] == "@":
         if iris.is_keyword(value):
             return value
@@ -119,7 +124,6 @@ def expand_iri(
     definition = active.terms.get(value)
     if definition is not None and (vocab or iris.is_keyword(definition.iri or "")):
         return definition.iri
-    colon = value.find(":")
     if colon > 0:
         prefix, suffix = value[:colon], value[colon + 1 :]
         if prefix == "_" or suffix.startswith("//"):

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from microcred.core.rdf.active import ActiveContext, expand_iri
 from microcred.core.rdf.keys import KeyInfo
-from microcred.core.rdf.nquads import escape_literal
 from microcred.core.rdf.safe import JsonLdError, invalid, unsafe
 from microcred.core.rdf.shapes import GRAPH, RDF_TYPE, classify
-from microcred.core.rdf.values import direction_datatype, json_literal, typed
+from microcred.core.rdf.value_objects import string_literal
+from microcred.core.rdf.values import json_literal
 
 if TYPE_CHECKING:
     from microcred.core.rdf.nodes import Node
@@ -101,18 +101,10 @@ def language_map(
                 raise invalid(
                     "invalid language map value", f"the value {item!r}", "must be a string"
                 ).locate(language)
-            out.append(_tagged(walker, item, tag, info.direction))
+            literal = string_literal(walker, item, None, tag, info.direction)
+            if literal is not None:
+                out.append(literal)
     return out
-
-
-def _tagged(walker: Walker, value: str, tag: str | None, direction: str | None) -> str:
-    if direction is not None:
-        if walker.rdf_direction is not None:
-            return typed(value, direction_datatype(tag, direction))
-        if walker.safe:
-            raise unsafe("rdfDirection not set", f"the string {value!r}", "has a base direction")
-    suffix = f"@{tag}" if tag is not None else ""
-    return f'"{escape_literal(value)}"{suffix}'
 
 
 def index_map(
@@ -172,6 +164,8 @@ def _map_item(
     map_id = None
     if "@id" in container and not none:
         map_id = walker.reference(expand_iri(ctx, index, relative=True), index, "@id map key")
+        if map_id is None:  # not safe mode: the node has no usable subject
+            return []
     if "@graph" in container and not _has_keyword(walker, ctx, item, "@graph"):
         name = map_id or walker.fresh()
         produced: list[str | None] = []
@@ -203,8 +197,8 @@ def _decorate(
     container = info.container
     if obj is None or none:
         return
-    if obj.startswith('"') and container & {"@id", "@type"}:
-        raise invalid("invalid value object", f"the value of {index!r}", "cannot have an id")
+    if obj.startswith('"') and container & {"@id", "@type"}:  # id and type maps hold nodes
+        raise invalid("invalid value object", f"the value of {index!r}", "is not a node")
     if "@type" in container:
         expanded = expand_iri(ctx, index, vocab=True, relative=True)
         walker.emit(obj, RDF_TYPE, walker.reference(expanded, index, "type"), graph)
@@ -254,8 +248,9 @@ def node_keywords(node: Node) -> None:
         node.at(keywords["@reverse"], _reverse, node)
     if "@index" in keywords:
         node.content = True
-        if not isinstance(node.element[keywords["@index"]], str):
-            raise invalid("invalid @index value", "@index", "must be a string")
+        key = keywords["@index"]
+        if not isinstance(node.element[key], str):
+            raise invalid("invalid @index value", "@index", "must be a string").locate(key)
 
 
 def _named_graph(node: Node) -> None:
@@ -312,10 +307,12 @@ def _reverse_property(node: Node, info: KeyInfo, items: Any) -> None:
             walker.emit(obj, info.pred, node.subject, node.graph)
 
 
-def nested_id(node: Node, value: Any, info: KeyInfo) -> tuple[Mapping[str, Any], str] | None:
-    """The map and key of an @id found in nested maps (JSON-LD 1.1 merges them)."""
+def nested_id(
+    node: Node, value: Any, info: KeyInfo, ctx: ActiveContext
+) -> tuple[Mapping[str, Any], str, ActiveContext] | None:
+    """The map, key and active context of an @id found in nested maps (JSON-LD 1.1 merges
+    them into the node; the scoped contexts of the nesting keys apply to them)."""
     walker = node.walker
-    ctx = node.ctx
     if info.term is not None and info.term.has_context:
         ctx = walker.processor.derive(
             ctx, info.term.context, info.term.base_url, override_protected=True
@@ -323,11 +320,11 @@ def nested_id(node: Node, value: Any, info: KeyInfo) -> tuple[Mapping[str, Any],
     for nested in value if isinstance(value, list) else [value]:
         if not isinstance(nested, Mapping):
             continue
-        keys = classify(walker, nested, ctx)
+        keys = classify(walker, tuple(nested), ctx)
         if "@id" in keys.keywords:
-            return nested, keys.keywords["@id"]
+            return nested, keys.keywords["@id"], ctx
         for key in keys.nests:
-            found = nested_id(node, nested[key], walker.info(ctx, key))
+            found = nested_id(node, nested[key], walker.info(ctx, key), ctx)
             if found is not None:
                 return found
     return None
@@ -344,7 +341,7 @@ def nest(node: Node, value: Any, info: KeyInfo) -> None:
     for index, nested in enumerate(value if isinstance(value, list) else [value]):
         if not isinstance(nested, Mapping):
             raise invalid("invalid @nest value", "@nest", "must hold maps").locate(index)
-        keys = classify(walker, nested, ctx)
+        keys = classify(walker, tuple(nested), ctx)
         if set(keys.keywords) - {"@type", "@id"}:
             raise invalid("invalid @nest value", "a nested map", "may only hold properties")
         saved = node.ctx

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 #: How many remote contexts one context may pull in, directly or not.
 MAX_REMOTE_CONTEXTS = 32
+#: Bound on the contexts one processor caches (input could make new ones without end, e.g.
+#: an @context listing one URL many times: each repetition is another active context).
+MAX_CACHED_CONTEXTS = 4096
+LOADING_FAILED = "loading remote context failed"
 _CONTEXT_KEYWORDS = frozenset(
     {"@base", "@direction", "@import", "@language", "@propagate", "@protected", "@version"}
     | {"@vocab"}
@@ -45,6 +49,7 @@ class ContextProcessor:
         self.safe = safe
         self._remote: dict[str, tuple[Any, str]] = {}
         self._initial: dict[str | None, ActiveContext] = {}
+        self._cached = 0
 
     def initial(self, base: str | None = None) -> ActiveContext:
         """The initial active context for a document with this base IRI."""
@@ -65,22 +70,40 @@ class ContextProcessor:
     ) -> ActiveContext:
         """``active`` updated with ``local``, cached on ``active`` when ``cache`` is set.
 
-        A cached entry keeps its ``local`` alive and is checked by identity, so only pass
-        ``cache=True`` for values that live as long as the processor (context URLs and the
-        scoped contexts of term definitions), never for contexts embedded in a document.
+        A cached entry keeps its ``local`` alive and is checked by identity (unless it is a
+        context URL), so only pass ``cache=True`` for values that live as long as the
+        processor (the scoped contexts of term definitions), never for contexts embedded in
+        a document.  Context URLs are always cached, alone or in a list.
         """
         if isinstance(local, str):
             key: Any = (local, base_url, override_protected, propagate)
         elif cache:
             key = (id(local), base_url, override_protected, propagate)
+        elif isinstance(local, list) and all(type(item) is str for item in local):
+            # The usual embedded @context, a list of URLs: the same as one URL at a time.
+            for url in local:
+                active = self.derive(
+                    active,
+                    url,
+                    base_url,
+                    override_protected=override_protected,
+                    propagate=propagate,
+                )
+            return active
         else:
             return self.process(active, local, base_url, override_protected, propagate)
         entry = active.derived.get(key)
-        if entry is not None and entry[0] is local:
+        if entry is not None and (entry[0] is local or type(local) is str):
             return entry[1]
         result = self.process(active, local, base_url, override_protected, propagate)
-        active.derived[key] = (local, result)
+        self._store(active, key, (local, result))
         return result
+
+    def _store(self, active: ActiveContext, key: Any, entry: tuple[Any, ActiveContext]) -> None:
+        """Cache a derived context on ``active``, within the processor's bound."""
+        if self._cached < MAX_CACHED_CONTEXTS:
+            self._cached += 1
+            active.derived[key] = entry
 
     # --- Context Processing Algorithm (§4.1.2) ----------------------------------------
 
@@ -95,10 +118,10 @@ class ContextProcessor:
         validate_scoped: bool = True,
     ) -> ActiveContext:
         result = active
-        if isinstance(local, Mapping) and "@propagate" in local:
-            propagate = local["@propagate"]
-            if not isinstance(propagate, bool):
-                raise invalid("invalid @propagate value", "@propagate", "must be true or false")
+        # The first context of a list decides, as in jsonld.js and pyld (checked in _definition).
+        first = local[0] if isinstance(local, list) and local else local
+        if isinstance(first, Mapping) and "@propagate" in first:
+            propagate = first["@propagate"]
         if not propagate and result.previous is None:
             result = result.clone()
             result.previous = active
@@ -145,7 +168,7 @@ class ContextProcessor:
     ) -> ActiveContext:
         if not iris.is_absolute_iri(url):
             if base_url is None:
-                raise invalid("loading document failed", f"context {url!r}", "is not a URL")
+                raise invalid(LOADING_FAILED, f"context {url!r}", "is not a URL")
             url = iris.resolve(url, base_url)
         if not validate_scoped and url in remote:
             return result
@@ -156,8 +179,8 @@ class ContextProcessor:
             entry = result.derived.get(("remote", url))
             if entry is None:
                 context, document_url = self.load_context(url)
-                derived = self.process(result, context, document_url, remote=(url,))
-                entry = result.derived[("remote", url)] = (url, derived)
+                entry = (url, self.process(result, context, document_url, remote=(url,)))
+                self._store(result, ("remote", url), entry)
             return entry[1]
         context, document_url = self.load_context(url)
         return self.process(
@@ -172,13 +195,9 @@ class ContextProcessor:
         try:
             document = self._loader.load(url).document
         except ReferenceError as exc:  # the weakly held loader of canonicalizer_for is gone
-            raise invalid(
-                "loading remote context failed", f"context {url}", "has no loader"
-            ) from exc
+            raise invalid(LOADING_FAILED, f"context {url}", "has no loader") from exc
         except DocumentLoaderError as exc:
-            raise invalid(
-                "loading remote context failed", f"context {url}", f"could not be loaded: {exc}"
-            ) from exc
+            raise invalid(LOADING_FAILED, f"context {url}", f"could not be loaded: {exc}") from exc
         if not isinstance(document, Mapping) or "@context" not in document:
             raise invalid("invalid remote context", f"context {url}", "has no @context entry")
         found = self._remote[url] = (document["@context"], url)
@@ -196,6 +215,8 @@ class ContextProcessor:
         result = active.clone()
         if "@version" in context and context["@version"] not in (1.1, 1.2):
             raise invalid("invalid @version value", "@version", "must be 1.1")
+        if not isinstance(context.get("@propagate", True), bool):
+            raise invalid("invalid @propagate value", "@propagate", "must be true or false")
         if "@import" in context:
             context = self._import(context, base_url)
         if "@base" in context and not remote:
@@ -224,7 +245,7 @@ class ContextProcessor:
             raise invalid("invalid @import value", "@import", "must be a string")
         if not iris.is_absolute_iri(url):
             if base_url is None:
-                raise invalid("loading document failed", f"@import {url!r}", "is not a URL")
+                raise invalid(LOADING_FAILED, f"@import {url!r}", "is not a URL")
             url = iris.resolve(url, base_url)
         imported, _ = self.load_context(url)
         if not isinstance(imported, Mapping):

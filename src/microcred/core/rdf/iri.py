@@ -63,10 +63,6 @@ def is_absolute_iri(value: str) -> bool:
     return _ABSOLUTE.match(value) is not None
 
 
-def is_blank_node_id(value: str) -> bool:
-    return value.startswith("_:")
-
-
 def ends_with_gen_delim(iri: str) -> bool:
     return bool(iri) and iri[-1] in _GEN_DELIMS
 
@@ -86,10 +82,8 @@ def _remove_dot_segments(path: str) -> str:
                 output.append("")
         else:
             output.append(segment)
-    result = "/".join(output)
-    if path.startswith("/") and not result.startswith("/"):
-        result = "/" + result
-    return result
+    # The leading empty segment of an absolute path is never popped, so it stays absolute.
+    return "/".join(output)
 
 
 def _merge(base_authority: str | None, base_path: str, ref_path: str) -> str:

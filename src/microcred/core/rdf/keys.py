@@ -42,6 +42,9 @@ class KeyInfo:
     keyword: str | None = None
     #: True when a string value needs no container, scoped context or reverse handling.
     plain: bool = False
+    #: True when a string value is the literal ``"value"`` followed by ``suffix`` (plain,
+    #: a usable predicate and no IRI coercion).
+    literal: bool = False
 
     @property
     def scoped(self) -> bool:
@@ -58,6 +61,8 @@ def key_info(ctx: ActiveContext, key: str, rdf_direction: str | None) -> KeyInfo
 
 
 def _compute(ctx: ActiveContext, key: str, rdf_direction: str | None) -> KeyInfo:
+    if type(key) is not str:  # see Canonicalizer.to_rdf
+        raise TypeError(f"a map key is a {type(key).__name__}, not a string")
     expanded = expand_iri(ctx, key, vocab=True)
     term = ctx.terms.get(key)
     pred = ""
@@ -90,6 +95,7 @@ def _compute(ctx: ActiveContext, key: str, rdf_direction: str | None) -> KeyInfo
         direction=direction,
         keyword=expanded if expanded is not None and iris.is_keyword(expanded) else None,
         plain=plain,
+        literal=plain and bool(pred) and coerce is None,
     )
 
 

@@ -20,6 +20,7 @@ from microcred.core.rdf.nquads import escape_literal
 from microcred.core.rdf.safe import JsonLdError, invalid, unsafe
 from microcred.core.rdf.shapes import (
     GRAPH,
+    MAP,
     RDF_TYPE,
     Keys,
     classify,
@@ -32,9 +33,6 @@ from microcred.core.rdf.value_objects import value_object
 if TYPE_CHECKING:
     from microcred.core.rdf.to_rdf import Walker
 
-#: The keywords a node object may hold (others would be dropped from the statements).
-_NODE_KEYWORDS = frozenset({"@id", "@type", "@graph", "@included", "@reverse", "@index"})
-
 
 def expand_map(
     walker: Walker,
@@ -44,42 +42,43 @@ def expand_map(
     graph: str,
     out: list[str | None],
     *,
-    inside_list: bool = False,
+    item: bool = False,
     from_map: bool = False,
     root: bool = False,
     map_id: str | None = None,
 ) -> None:
     """Expand ``element`` (the value of ``info``'s property) and append its RDF object."""
-    ctx = _settle_context(walker, element, ctx, info, from_map)
+    shape = tuple(element)
+    ctx = _settle_context(walker, element, shape, ctx, info, from_map)
     type_ctx = ctx
-    ctx = _apply_types(walker, element, ctx)
-    keys = classify(walker, element, ctx)
-    kinds = keys.keywords
-    if "@value" in kinds:
-        value_object(walker, element, type_ctx, keys, out, is_top(info) and not inside_list)
-    elif "@list" in kinds or "@set" in kinds:
-        _list_or_set(walker, element, ctx, info, graph, keys, out, inside_list)
-    elif set(kinds) == {"@language"} and not keys.properties:
-        if walker.safe:
-            raise unsafe("object with only @language", "a map", "holds only @language")
-    elif root and set(kinds) == {"@graph"} and not keys.properties:
-        _graph_values(walker, kinds["@graph"], element[kinds["@graph"]], ctx, graph)
-    else:
+    ctx = _apply_types(walker, element, shape, ctx)
+    keys = classify(walker, shape, ctx)
+    kind = keys.kind
+    if kind == "node" or (kind == "graph" and not root):
         node = Node(walker, element, ctx, type_ctx, graph, keys)
-        subject = node.expand(map_id, drop=(root or is_top(info)) and not inside_list)
+        subject = node.expand(map_id, drop=root or is_top(info))
         if subject is not None or not node.dropped:
             out.append(subject)
+    elif kind == "value":
+        value_object(walker, element, type_ctx, keys, out, is_top(info))
+    elif kind == "graph":  # a top-level map with only @graph: a list of nodes
+        _graph_values(walker, keys.keywords["@graph"], ctx, element, graph)
+    elif kind != "language":
+        _list_or_set(walker, element, ctx, info, graph, keys, out, item)
+    elif walker.safe:
+        raise unsafe("object with only @language", "a map", "holds only @language")
 
 
 def _settle_context(
     walker: Walker,
     element: Mapping[str, Any],
+    shape: tuple[str, ...],
     ctx: ActiveContext,
     info: KeyInfo | None,
     from_map: bool,
 ) -> ActiveContext:
     """Steps 7 to 9: revert a non-propagated context, apply property and embedded ones."""
-    if ctx.previous is not None and not from_map and not keeps_context(walker, element, ctx):
+    if ctx.previous is not None and not from_map and not keeps_context(walker, shape, ctx):
         ctx = ctx.previous
     if info is not None and info.term is not None and info.term.has_context:
         ctx = walker.processor.derive(
@@ -93,20 +92,27 @@ def _settle_context(
     return ctx
 
 
-def _apply_types(walker: Walker, element: Mapping[str, Any], ctx: ActiveContext) -> ActiveContext:
+def _apply_types(
+    walker: Walker, element: Mapping[str, Any], shape: tuple[str, ...], ctx: ActiveContext
+) -> ActiveContext:
     """Step 11: apply the type-scoped contexts of the map's types, in code point order."""
-    keys = type_keys(walker, element, ctx)
+    keys = type_keys(walker, shape, ctx)
     if not keys:
         return ctx
-    parts = []
-    for key in keys:
-        value = element[key]
-        items = tuple(value) if isinstance(value, list) else (value,)
-        if not all(type(item) is str for item in items):
-            return _scoped_by_types(walker, element, ctx, keys)
-        parts.append((key, items))
-    memo_key = ("typed", *parts)
-    found: ActiveContext | None = ctx.memo.get(memo_key)
+    if len(keys) == 1:  # the usual case
+        value = element[keys[0]]
+        memo_key: tuple[Any, ...] = (
+            "typed",
+            keys[0],
+            tuple(value) if type(value) is list else value,
+        )
+    else:
+        values = [element[key] for key in keys]
+        memo_key = ("typed", *keys, *(tuple(v) if type(v) is list else v for v in values))
+    try:
+        found: ActiveContext | None = ctx.memo.get(memo_key)
+    except TypeError:  # a type value that is no string (refused by add_types): no memo
+        return _scoped_by_types(walker, element, ctx, keys)
     if found is None:
         found = _scoped_by_types(walker, element, ctx, keys)
         ctx.remember(memo_key, found)
@@ -141,7 +147,7 @@ def _list_or_set(
     graph: str,
     keys: Keys,
     out: list[str | None],
-    inside_list: bool,
+    item: bool,
 ) -> None:
     kind = "@list" if "@list" in keys.keywords else "@set"
     others = set(keys.keywords) - {kind, "@index"}
@@ -149,9 +155,13 @@ def _list_or_set(
         raise invalid("invalid set or list object", f"a {kind} object", "has other entries")
     key = keys.keywords[kind]
     try:
-        if kind == "@set":
-            walker.objects(element[key], ctx, info, graph, out, inside_list)
-        elif is_top(info) and not inside_list:
+        if kind == "@set" and item:  # in the array of a list: a list of its own
+            values: list[str | None] = []
+            walker.objects(element[key], ctx, info, graph, values)
+            out.append(walker.link(values, graph))
+        elif kind == "@set":
+            walker.objects(element[key], ctx, info, graph, out)
+        elif info is None or is_top(info):
             if walker.safe:
                 raise unsafe("object with only @list", "a list", "is not the value of a property")
         else:
@@ -160,9 +170,11 @@ def _list_or_set(
         raise exc.locate(key) from None
 
 
-def _graph_values(walker: Walker, key: str, value: Any, ctx: ActiveContext, graph: str) -> None:
+def _graph_values(
+    walker: Walker, key: str, ctx: ActiveContext, element: Mapping[str, Any], graph: str
+) -> None:
     try:
-        walker.objects(value, ctx, GRAPH, graph, [])
+        walker.objects(element[key], ctx, GRAPH, graph, [])
     except JsonLdError as exc:
         raise exc.locate(key) from None
 
@@ -194,32 +206,41 @@ class Node:
 
     def expand(self, map_id: str | None, *, drop: bool) -> str | None:
         """Emit the node's statements; return its subject (None if unusable)."""
-        self._check_keywords()
-        self.subject = self._subject(map_id)
+        keys = self.keys
+        if keys.stray is not None and self.walker.safe:
+            # a keyword that means nothing in a node object would be dropped
+            key = keys.keywords[keys.stray]
+            raise unsafe(
+                "invalid property", f"keyword {keys.stray}", "has no place in a node"
+            ).locate(key)
+        self.subject = subject = self._subject(map_id)
         element = self.element
-        for key in self.keys.types:
-            self.at(key, self.add_types, element[key])
-        for key, info in self.keys.properties:
+        for key in keys.types:
             try:
-                self.property(element[key], info)
+                self.add_types(element[key])
             except JsonLdError as exc:
                 raise exc.locate(key) from None
-        containers.node_keywords(self)
-        for key in self.keys.nests:
-            self.at(key, containers.nest, self, self.element[key], self.walker.info(self.ctx, key))
+        quads = self.walker.quads
+        for key, info in keys.properties:
+            value = element[key]
+            if info.literal and type(value) is str and subject is not None:
+                # the common case: a string that is a literal of the property
+                quads.append(
+                    (subject, info.pred, f'"{escape_literal(value)}"{info.suffix}', self.graph)
+                )
+                self.content = True
+                continue
+            try:
+                self.property(value, info)
+            except JsonLdError as exc:
+                raise exc.locate(key) from None
+        if keys.node_keywords:
+            containers.node_keywords(self)
+        for key in keys.nests:
+            self.at(key, containers.nest, self, element[key], self.walker.info(self.ctx, key))
         if drop and not self.content:
             self._drop()
-        return self.subject
-
-    def _check_keywords(self) -> None:
-        """Refuse keywords that mean nothing in a node object (they would be dropped)."""
-        stray = set(self.keys.keywords) - _NODE_KEYWORDS
-        if stray and self.walker.safe:
-            keyword = sorted(stray)[0]
-            key = self.keys.keywords[keyword]
-            raise unsafe("invalid property", f"keyword {keyword}", "has no place in a node").locate(
-                key
-            )
+        return subject
 
     def at(self, key: str, method: Any, *args: Any) -> None:
         try:
@@ -238,25 +259,20 @@ class Node:
     def _subject(self, map_id: str | None) -> str | None:
         key = self.keys.keywords.get("@id")
         element = self.element
+        ctx = self.ctx
         if key is None:
             for nest_key in self.keys.nests:
-                found = containers.nested_id(
-                    self, element[nest_key], self.walker.info(self.ctx, nest_key)
-                )
+                info = self.walker.info(ctx, nest_key)
+                found = containers.nested_id(self, element[nest_key], info, ctx)
                 if found is not None:
-                    element, key = found
+                    element, key, ctx = found
                     break
             else:
                 return map_id or self.walker.fresh()
         value = element[key]
-        if value is None or (isinstance(value, str) and iris.has_keyword_form(value)):
-            if self.walker.safe:
-                code = "null @id value" if value is None else "reserved @id value"
-                raise unsafe(code, "@id", f"{value!r} is not an identifier").locate(key)
-            return (map_id or self.walker.fresh()) if value is None else None
-        if not isinstance(value, str):
+        if not isinstance(value, str):  # null too, as in jsonld.js
             raise invalid("invalid @id value", "@id", "must be a string").locate(key)
-        expanded = expand_iri(self.ctx, value, relative=True)
+        expanded = expand_iri(ctx, value, relative=True)
         try:
             return self.walker.reference(expanded, value, "@id")
         except JsonLdError as exc:
@@ -264,9 +280,8 @@ class Node:
 
     def add_types(self, value: Any) -> None:
         names = value if isinstance(value, list) else [value]
-        if not names:
-            self.content = True
         memo = self.type_ctx.memo
+        subject = self.subject
         for name in names:
             obj = memo.get(("type", name)) if isinstance(name, str) else None
             if obj is None:
@@ -274,7 +289,8 @@ class Node:
                 if obj is None:
                     continue
             self.content = True
-            self.walker.emit(self.subject, RDF_TYPE, obj, self.graph)
+            if subject is not None:
+                self.walker.quads.append((subject, RDF_TYPE, obj, self.graph))
 
     def _type_term(self, name: Any) -> str | None:
         """The RDF term of one @type value (memoized on the context when an IRI)."""
@@ -324,13 +340,13 @@ class Node:
             if info.coerce is None:
                 obj: str | None = f'"{escape_literal(value)}"{info.suffix}'
             else:
-                obj = walker.plain_term(value, self.ctx, info)
+                obj = walker.coerced_iri(value, self.ctx, info)
             if subject is not None and obj is not None:
                 walker.quads.append((subject, info.pred, obj, self.graph))
             return
         objects: list[str | None] = []
-        if isinstance(value, Mapping):
-            walker.map_element(value, self.ctx, info, self.graph, objects)
+        if isinstance(value, MAP):
+            expand_map(walker, value, self.ctx, info, self.graph, objects)
         else:
             walker.objects(value, self.ctx, info, self.graph, objects)
         if subject is not None:

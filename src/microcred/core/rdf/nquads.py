@@ -72,10 +72,6 @@ def literal_term(lexical: str, datatype: str | None = None, language: str | None
     return f"{text}^^<{datatype}>"
 
 
-def is_blank(term: str) -> bool:
-    return term.startswith("_:")
-
-
 def quad_line(quad: Quad) -> str:
     """One quad in canonical N-Quads form, with its final line feed."""
     subject, predicate, obj, graph = quad

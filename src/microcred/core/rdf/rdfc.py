@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from microcred.core.errors import CanonicalizationError
-from microcred.core.rdf.nquads import Quad, quad_line
+from microcred.core.rdf.nquads import Quad
 
 #: Default bound on the work (Hash N-Degree Quads calls plus permutations tried), per
 #: blank node of the dataset.  The "computable poison" graphs of the RDFC-1.0 test suite
@@ -85,9 +85,22 @@ class _State:
         self.max_permuted = max_permuted
 
     def hash_first_degree(self, node: str) -> str:
+        """Hash First Degree Quads (§4.6): the node's quads, itself as _:a, others as _:z."""
         found = self.first_degree.get(node)
         if found is None:
-            lines = sorted(quad_line(_placeholders(quad, node)) for quad in self.quads_of[node])
+            lines = []
+            for subject, predicate, obj, graph in self.quads_of[node]:
+                if subject[0] == "_":
+                    subject = "_:a" if subject == node else "_:z"
+                if obj[0] == "_":
+                    obj = "_:a" if obj == node else "_:z"
+                if graph:
+                    if graph[0] == "_":
+                        graph = "_:a" if graph == node else "_:z"
+                    lines.append(f"{subject} {predicate} {obj} {graph} .\n")
+                else:
+                    lines.append(f"{subject} {predicate} {obj} .\n")
+            lines.sort()
             found = self.first_degree[node] = self.hash("".join(lines))
         return found
 
@@ -186,17 +199,6 @@ def distinct_permutations(items: Sequence[str]) -> Iterator[tuple[str, ...]]:
         pool[pivot + 1 :] = reversed(pool[pivot + 1 :])
 
 
-def _placeholders(quad: Quad, node: str) -> Quad:
-    subject, predicate, obj, graph = quad
-    if subject.startswith("_:"):
-        subject = "_:a" if subject == node else "_:z"
-    if obj.startswith("_:"):
-        obj = "_:a" if obj == node else "_:z"
-    if graph.startswith("_:"):
-        graph = "_:a" if graph == node else "_:z"
-    return subject, predicate, obj, graph
-
-
 def canonical_labels(
     quads: Iterable[Quad],
     *,
@@ -243,12 +245,6 @@ def _issue_shared(state: _State, nodes: list[str]) -> None:
     for _hash, issuer in sorted(results, key=lambda result: result[0]):
         for existing in issuer.issued:
             state.canonical.issue(existing)
-
-
-def relabel(quads: Iterable[Quad], labels: dict[str, str]) -> list[Quad]:
-    """The quads with every blank node label replaced through ``labels``."""
-    get = labels.get
-    return [(get(s, s), p, get(o, o), get(g, g) if g else g) for s, p, o, g in quads]
 
 
 def canonicalize(quads: Iterable[Quad], *, algorithm: str = "sha256") -> str:

@@ -172,20 +172,19 @@ class TermBuilder:
             if prefix_def is not None and prefix_def.iri is not None:
                 return {"iri": prefix_def.iri + suffix}
             return {"iri": term}
-        if "/" in term:
-            expanded = self.expand(term, relative=True)
-            if expanded is None or not iris.is_absolute_iri(expanded):
-                raise invalid("invalid IRI mapping", f'term "{term}"', "is not an IRI")
-            return {"iri": expanded}
         if term == "@type":
             return {"iri": "@type"}
+        # A term with a slash is a relative IRI reference: IRI expansion (§4.2 step 18)
+        # appends it to the vocabulary mapping too, as the other terms are.
         if self.active.vocab is None:
             raise invalid("invalid IRI mapping", f'term "{term}"', "has no IRI and no @vocab")
         return {"iri": self.active.vocab + term}
 
     def _reverse(self, term: str, value: Mapping[str, Any]) -> dict[str, Any] | None:
         if "@id" in value or "@nest" in value:
-            raise invalid("invalid reverse property", f'term "{term}"', "has @reverse and @id")
+            raise invalid(
+                "invalid reverse property", f'term "{term}"', "has @reverse with @id or @nest"
+            )
         reverse = value["@reverse"]
         if not isinstance(reverse, str):
             raise invalid("invalid IRI mapping", f'term "{term}"', "@reverse must be a string")
@@ -194,7 +193,7 @@ class TermBuilder:
                 raise unsafe("reserved @reverse value", f'term "{term}"', "maps to a keyword form")
             return None
         expanded = self.expand(reverse)
-        if expanded is None or ":" not in expanded:
+        if expanded is None or not _is_iri(expanded):
             raise invalid("invalid IRI mapping", f'term "{term}"', "@reverse is not an IRI")
         container = value.get("@container")
         if container not in (None, "@set", "@index"):
@@ -211,7 +210,7 @@ class TermBuilder:
                 raise unsafe("reserved @id value", f'term "{term}"', "maps to a keyword form")
             return None
         expanded = self.expand(id_value)
-        if expanded is None or not (iris.is_keyword(expanded) or ":" in expanded):
+        if expanded is None or not (iris.is_keyword(expanded) or _is_iri(expanded)):
             raise invalid("invalid IRI mapping", f'term "{term}"', f"@id {id_value!r} is no IRI")
         if expanded == "@context":
             raise invalid("invalid keyword alias", f'term "{term}"', "cannot alias @context")
@@ -280,8 +279,6 @@ class TermBuilder:
                     validate_scoped=False,
                 )
             except JsonLdError as exc:
-                if exc.code.startswith("loading"):
-                    raise
                 raise invalid(
                     "invalid scoped context", f'term "{term}"', f"has an invalid context: {exc}"
                 ) from exc
@@ -303,6 +300,11 @@ class TermBuilder:
         if prefix and iris.is_keyword(fields.get("iri") or ""):
             raise invalid("invalid term definition", f'term "{term}"', "keyword as @prefix")
         fields["prefix"] = prefix
+
+
+def _is_iri(value: str) -> bool:
+    """An absolute IRI or a blank node identifier (what an IRI mapping may be)."""
+    return iris.is_absolute_iri(value) or value.startswith("_:")
 
 
 def _valid_container(raw: Any, container: frozenset[str]) -> bool:

@@ -24,14 +24,15 @@ from microcred.core.rdf.active import ActiveContext, expand_iri
 from microcred.core.rdf.context import ContextProcessor
 from microcred.core.rdf.keys import KeyInfo, key_info
 from microcred.core.rdf.nodes import expand_map
-from microcred.core.rdf.nquads import RDF, Quad, escape_literal, is_valid_iri_text
+from microcred.core.rdf.nquads import RDF, Quad, escape_literal
 from microcred.core.rdf.safe import JsonLdError, invalid, unsafe
+from microcred.core.rdf.shapes import MAP
 from microcred.core.rdf.values import scalar_literal
 
-#: An absolute IRI that needs no further checks (the fast path of ``reference``).
-_GOOD_IRI = re.compile(
-    r"[A-Za-z][A-Za-z0-9+\-.]*:[^\x00-\x20<>\"{}|^`\\\ud800-\udfff\ufffe\uffff]*\Z"
-)
+#: An absolute IRI that needs no further checks (the fast path of ``reference``): a scheme,
+#: then no character an N-Quads IRI cannot hold, and at most one "#".
+_IRI_CHAR = r'[^\x00-\x20<>"{}|^`\\\ud800-\udfff\ufffe\uffff#]'
+_GOOD_IRI = re.compile(rf"[A-Za-z][A-Za-z0-9+\-.]*:{_IRI_CHAR}*(?:#{_IRI_CHAR}*)?\Z")
 RDF_FIRST = f"<{RDF}first>"
 RDF_REST = f"<{RDF}rest>"
 RDF_NIL = f"<{RDF}nil>"
@@ -92,21 +93,17 @@ class Walker:
 
     def reference(self, expanded: str | None, value: str, what: str) -> str | None:
         """The term for an expanded @id or IRI value, or None when unusable (not safe)."""
-        if expanded is not None and _GOOD_IRI.match(expanded) and expanded.count("#") <= 1:
+        if expanded is not None and _GOOD_IRI.match(expanded):
             return f"<{expanded}>"
         if expanded is not None and expanded.startswith("_:"):
             return self.blank(expanded)
-        if expanded is not None and iris.is_absolute_iri(expanded):
-            if is_valid_iri_text(expanded):
-                return f"<{expanded}>"
-            if self.safe:
-                raise unsafe("invalid IRI", f"{what} {value!r}", "is not a valid IRI")
+        if not self.safe:
             return None
-        if self.safe:
-            code = "reserved @id value" if expanded is None else "relative @id reference"
-            problem = "has the form of a keyword" if expanded is None else "is not an absolute IRI"
-            raise unsafe(code, f"{what} {value!r}", problem)
-        return None
+        if expanded is None:
+            raise unsafe("reserved @id value", f"{what} {value!r}", "has the form of a keyword")
+        if iris.is_absolute_iri(expanded):  # with characters an IRI cannot hold
+            raise unsafe("invalid IRI", f"{what} {value!r}", "is not a valid IRI")
+        raise unsafe("relative @id reference", f"{what} {value!r}", "is not an absolute IRI")
 
     def emit(self, subject: str | None, pred: str, obj: str | None, graph: str) -> None:
         if subject is not None and obj is not None:
@@ -121,23 +118,28 @@ class Walker:
         info: KeyInfo | None,
         graph: str,
         out: list[str | None],
-        inside_list: bool = False,
     ) -> None:
-        """Append the RDF objects ``value`` expands to (for ``info``'s property) to ``out``."""
+        """Append the RDF objects ``value`` expands to (for ``info``'s property) to ``out``.
+
+        In an array of a property with a list container, what expands to an array (an
+        array, a set object) is a list of its own, as in jsonld.js and pyld.
+        """
         if isinstance(value, list):
-            nest = inside_list or (info is not None and "@list" in info.container)
+            nest = info if info is not None and "@list" in info.container else None
             for index, item in enumerate(value):
                 try:
-                    if nest and isinstance(item, list):
-                        out.append(self.list_head(item, ctx, info, graph))
+                    if nest is not None and isinstance(item, list):
+                        out.append(self.list_head(item, ctx, nest, graph))
+                    elif nest is not None and isinstance(item, Mapping):
+                        self.map_element(item, ctx, info, graph, out, item=True)
                     else:
-                        self.objects(item, ctx, info, graph, out, inside_list)
+                        self.objects(item, ctx, info, graph, out)
                 except JsonLdError as exc:
                     raise exc.locate(index) from None
-        elif isinstance(value, Mapping):
-            self.map_element(value, ctx, info, graph, out, inside_list=inside_list)
+        elif isinstance(value, MAP):
+            self.map_element(value, ctx, info, graph, out)
         elif value is not None:
-            self.scalar(value, ctx, info, out, inside_list)
+            self.scalar(value, ctx, info, out)
 
     def scalar(
         self,
@@ -145,9 +147,8 @@ class Walker:
         ctx: ActiveContext,
         info: KeyInfo | None,
         out: list[str | None],
-        inside_list: bool,
     ) -> None:
-        if (info is None or info.iri == "@graph") and not inside_list:
+        if info is None or info.iri == "@graph":
             if self.safe:
                 raise unsafe("free-floating scalar", f"the value {value!r}", "is not in any node")
             return
@@ -163,10 +164,8 @@ class Walker:
             return
         out.append(self.scalar_term(value, ctx, info))
 
-    def plain_term(self, value: str, ctx: ActiveContext, info: KeyInfo) -> str | None:
-        """A string value of a property with a plain ``KeyInfo`` (the common case)."""
-        if info.coerce is None:
-            return f'"{escape_literal(value)}"{info.suffix}'
+    def coerced_iri(self, value: str, ctx: ActiveContext, info: KeyInfo) -> str | None:
+        """A string value of a property whose values are IRIs (``@type`` ``@id``/``@vocab``)."""
         vocab = info.coerce == "@vocab"
         return self.reference(expand_iri(ctx, value, vocab=vocab, relative=True), value, "the IRI")
 
@@ -174,9 +173,7 @@ class Walker:
         """Value expansion (§5.3) plus Object to RDF conversion of a JSON scalar."""
         if isinstance(value, str):
             if info is not None and info.coerce is not None:
-                vocab = info.coerce == "@vocab"
-                expanded = expand_iri(ctx, value, vocab=vocab, relative=True)
-                return self.reference(expanded, value, "the IRI")
+                return self.coerced_iri(value, ctx, info)
             suffix = info.suffix if info is not None else ""
             if suffix is None:
                 return self.directed_string(value, info)
@@ -194,17 +191,31 @@ class Walker:
         suffix = f"@{language}" if language else ""
         return f'"{escape_literal(value)}"{suffix}'
 
-    def list_head(self, items: Any, ctx: ActiveContext, info: KeyInfo | None, graph: str) -> str:
-        """Expand ``items`` as a list and emit its rdf:first/rdf:rest statements."""
+    def list_head(self, items: Any, ctx: ActiveContext, info: KeyInfo, graph: str) -> str:
+        """Expand ``items`` as a list and emit its rdf:first/rdf:rest statements.
+
+        What expands to an array in the array of the list (an array, a set object) is a
+        list of its own, as in jsonld.js and pyld; within it, arrays are lists only for a
+        property with a list container (see :meth:`objects`).
+        """
         objects: list[str | None] = []
-        for index, item in enumerate(items if isinstance(items, list) else [items]):
+        array = isinstance(items, list)
+        for index, item in enumerate(items if array else [items]):
             try:
                 if isinstance(item, list):
-                    objects.append(self.list_head(item, ctx, info, graph))
+                    nested: list[str | None] = []
+                    self.objects(item, ctx, info, graph, nested)
+                    objects.append(self.link(nested, graph))
+                elif array and isinstance(item, Mapping):
+                    self.map_element(item, ctx, info, graph, objects, item=True)
                 else:
-                    self.objects(item, ctx, info, graph, objects, inside_list=True)
+                    self.objects(item, ctx, info, graph, objects)
             except JsonLdError as exc:
                 raise exc.locate(index) from None
+        return self.link(objects, graph)
+
+    def link(self, objects: list[str | None], graph: str) -> str:
+        """Emit the rdf:first/rdf:rest statements of a list of objects; return its head."""
         if not objects:
             return RDF_NIL
         nodes = [self.fresh() for _ in objects]
@@ -224,12 +235,15 @@ class Walker:
         graph: str,
         out: list[str | None],
         *,
-        inside_list: bool = False,
+        item: bool = False,
         from_map: bool = False,
         root: bool = False,
         map_id: str | None = None,
     ) -> None:
-        """Expand a map (node, value, list or set object) and append its RDF object."""
+        """Expand a map (node, value, list or set object) and append its RDF object.
+
+        ``item`` is set for a map in the array of a list.
+        """
         expand_map(
             self,
             element,
@@ -237,7 +251,7 @@ class Walker:
             info,
             graph,
             out,
-            inside_list=inside_list,
+            item=item,
             from_map=from_map,
             root=root,
             map_id=map_id,

@@ -29,7 +29,8 @@ def value_object(
     """A value object (a map with @value) as a literal."""
     extra = set(keys.keywords) - _VALUE_KEYS
     if extra or keys.properties or keys.nests or len(keys.types) > 1:
-        names = sorted(extra) or [key for key, _ in keys.properties]
+        names = [*sorted(extra), *(key for key, _ in keys.properties), *keys.nests]
+        names += keys.types if len(keys.types) > 1 else []
         raise invalid("invalid value object", "a value object", f"has other entries {names}")
     kinds = keys.keywords
     if "@index" in kinds and not isinstance(element[kinds["@index"]], str):
@@ -80,26 +81,26 @@ def _literal(
         raise invalid("invalid value object", "a value object", "has @type and @language")
     if not isinstance(value, str):
         return scalar_literal(value, datatype)
-    return _string_literal(walker, value, datatype, language, direction)
+    return string_literal(walker, value, datatype, language, direction)
 
 
-def _string_literal(
+def string_literal(
     walker: Walker, value: str, datatype: str | None, language: str | None, direction: str | None
 ) -> str | None:
+    """A string with its datatype or language and base direction as a literal.
+
+    None for an ill-formed language tag (only without safe mode, which refuses it earlier).
+    """
     if direction is not None:
         if walker.rdf_direction is not None:
             return typed(value, direction_datatype(language, direction))
         if walker.safe:
             raise unsafe("rdfDirection not set", f"the string {value!r}", "has a base direction")
     if language is not None:
-        if not iris.is_keyword(language) and not _langtag(language):
+        if BCP47.match(language) is None:
             return None
         return f'"{escape_literal(value)}"@{language}'
     return typed(value, datatype) if datatype is not None else f'"{escape_literal(value)}"'
-
-
-def _langtag(language: str) -> bool:
-    return BCP47.match(language) is not None
 
 
 def _language(

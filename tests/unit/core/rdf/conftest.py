@@ -41,6 +41,12 @@ def reference(loader: DocumentLoader) -> Callable[[Any], str]:
 
 
 @pytest.fixture(scope="session")
+def pyld_reference() -> Callable[[Any, DocumentLoader], str]:
+    """pyld's canonical N-Quads of a document, with the given loader."""
+    return pyld_canonize
+
+
+@pytest.fixture(scope="session")
 def vector() -> Callable[[str], Any]:
     return load_vector
 

@@ -216,6 +216,25 @@ def javascript_tie(value: Any) -> bool:
     return len(digits) == 17 and digits[-1] == 5
 
 
+def deep_list_arrays(value: Any) -> bool:
+    """True if the array of a @list holds an array that holds an array.
+
+    pyld makes a list of every such array; jsonld.js, followed here, only of the arrays
+    directly in the list's array (what they hold is flattened into them).
+    """
+    if isinstance(value, dict):
+        return any(
+            (key == "@list" and isinstance(item, list) and any(map(holds_array, item)))
+            or deep_list_arrays(item)
+            for key, item in value.items()
+        )
+    return isinstance(value, list) and any(map(deep_list_arrays, value))
+
+
+def holds_array(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(item, list) for item in value)
+
+
 def numbers(value: Any) -> list[Any]:
     if isinstance(value, list):
         return [number for item in value for number in numbers(item)]
@@ -276,6 +295,7 @@ def shares_first_degree_hashes(quads: list[Quad]) -> bool:
 
 def check(document: dict[str, Any]) -> None:
     assume(not any(javascript_tie(value) for value in numbers(document)))
+    assume(not deep_list_arrays(document))
     ours = canonize(document, LOADER)
     special = any(char in SPECIAL for s in strings(document) for char in s)
     event("special characters" if special else "plain strings")

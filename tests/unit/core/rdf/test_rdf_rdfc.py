@@ -81,6 +81,36 @@ def test_symmetric_cycle_needs_the_full_algorithm() -> None:
     assert canonicalize(quads) == pyld_canonical(quads)
 
 
+def edges(*pairs: tuple[int, int]) -> list[Quad]:
+    return [(f"_:n{a}", "<a:p>", f"_:n{b}", "") for a, b in pairs]
+
+
+@pytest.mark.parametrize(
+    "quads",
+    [
+        # A triangle with edges both ways: every ordering but the first is cut short
+        # before its recursion.
+        edges((0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)),
+        # Here some orderings are only cut short after their recursion.
+        edges((0, 3), (0, 5), (1, 3), (2, 4), (2, 5), (3, 4), (4, 1), (4, 3), (4, 5), (5, 1)),
+    ],
+)
+def test_orderings_that_cannot_win_are_cut_short(quads: list[Quad]) -> None:
+    assert canonicalize(quads) == pyld_canonical(quads)
+    assert canonicalize(relabelled(quads, 3)) == canonicalize(quads)
+
+
+def test_the_work_limit() -> None:
+    quads = edges((0, 1), (1, 2), (2, 0))  # a cycle: 27 steps of Hash N-Degree Quads
+    assert sorted(canonical_labels(quads, work_per_blank_node=9).values()) == [
+        "_:c14n0",
+        "_:c14n1",
+        "_:c14n2",
+    ]
+    with pytest.raises(CanonicalizationError, match="work limit"):
+        canonical_labels(quads, work_per_blank_node=8)
+
+
 def test_named_graphs_with_blank_names() -> None:
     text = (
         "_:p1 <a:type> <a:Proof> _:g1 .\n_:p2 <a:type> <a:Proof> _:g2 .\n"
