@@ -26,7 +26,7 @@ def test_opens_with_the_two_commands() -> None:
     first = re.search(r"```\w*\n(.*?)```", TEXT, flags=re.S)
     assert first is not None
     commands = [line.split("#")[0].strip() for line in first.group(1).splitlines()]
-    assert commands == ["./dev demo", "./dev test"]
+    assert commands == ["./dev run", "./dev test"]
 
 
 @pytest.mark.parametrize("index", range(len(_blocks("python"))))

@@ -135,16 +135,7 @@ def sign(
         raise _fail(str(exc)) from exc
 
 
-@app.command()
-def demo(
-    out: Annotated[
-        Path | None, typer.Option(help="Folder to write the demo credential files to.")
-    ] = None,
-) -> None:
-    """Sign a sample Open Badge, verify it, then show what tampering does."""
-    demo_module.run(Console(highlight=False, emoji=False), out)
-
-
+app.command("demo")(demo_module.demo_command)
 register_issuing(app, keys_app)
 
 

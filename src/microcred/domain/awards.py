@@ -268,7 +268,7 @@ class StoredCredential:
 
     id: str
     org_id: str
-    achievement_id: str
+    achievement_id: str | None
     idempotency_key: str
     document: Mapping[str, Any]
     issued_at: datetime

@@ -66,7 +66,7 @@ def load_award(platform: Platform, credential_id: str) -> AwardFacts:
         .select_from(
             t.credentials.join(
                 t.organisations, t.organisations.c.id == t.credentials.c.org_id
-            ).join(t.achievements, t.achievements.c.id == t.credentials.c.achievement_id)
+            ).outerjoin(t.achievements, t.achievements.c.id == t.credentials.c.achievement_id)
         )
         .where(t.credentials.c.id == credential_id)
     )

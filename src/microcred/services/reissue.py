@@ -141,6 +141,8 @@ def _pick(change: Any, kept: Any) -> Any:
 
 
 def _current_version(uow: UnitOfWork, old: StoredCredential) -> Achievement:
+    if old.achievement_id is None:
+        raise Conflict("this credential was issued through the VC-API, not for an achievement")
     achievement = uow.achievements.get(old.achievement_id)
     if achievement is None:  # pragma: no cover - a foreign key keeps it
         raise NotFound(f"no achievement {old.achievement_id}")

@@ -9,11 +9,11 @@ for awards.  VC Data Model 1.1 inputs are accepted: their ``issuanceDate`` is ke
 when missing), and the Data Integrity and status contexts are appended to ``@context``
 when the terms the platform adds would otherwise be undefined.
 
-Every stored credential belongs to an achievement (``credentials.achievement_id`` is
-``NOT NULL``); a caller-written credential has none, so each organisation gets one
-hidden, *retired* placeholder achievement (:func:`placeholder_id`) that such credentials
-point to.  It cannot be published, edited or awarded, and the HTTP interface hides it.
-(Making the column nullable in a migration would remove the need for it.)
+A caller-written credential belongs to no achievement: its ``achievement_id`` is NULL
+(nullable since migration 0002).  Before that revision such credentials pointed at a
+hidden, *retired* placeholder achievement per organisation (:func:`placeholder_id`);
+those rows are kept as they were, so :func:`is_vcapi` and :func:`is_placeholder` still
+recognise them, but no placeholder is created any more.
 
 A caller-written credential is kept under the idempotency key ``vc-api:<sha256 of its
 id>``: the same credential id cannot be issued twice by one organisation (409), and
@@ -36,7 +36,7 @@ from microcred.core.issue import issue, issue_jwt
 from microcred.core.loader import DocumentLoader
 from microcred.core.timeutil import parse_datetime
 from microcred.core.verify import issuer_id
-from microcred.domain.achievements import Achievement, AchievementFields, AchievementState
+from microcred.domain.achievements import Achievement
 from microcred.domain.awards import StatusPurpose, StoredCredential, is_did
 from microcred.domain.model import Actor, AuditEntry, Role
 from microcred.services.errors import Conflict, InvalidInput, ServiceError
@@ -55,16 +55,8 @@ STATUS_CONTEXT = "https://www.w3.org/ns/credentials/status/v1"
 #: ``credentialStatus`` types a caller may ask for through ``options.credentialStatus``.
 STATUS_ENTRY_TYPE = "BitstringStatusListEntry"
 KEY_PREFIX = "vc-api:"
-#: The namespace of the placeholder achievements' ids (uuid5 of the organisation's id).
+#: The namespace of the (pre-0002) placeholder achievements' ids (uuid5 of the org's id).
 PLACEHOLDER_NAMESPACE = uuid.UUID("5d1f3c1e-7f0b-4c59-9a57-6a0a5b8f2e11")
-PLACEHOLDER_FIELDS = AchievementFields(
-    name="Credentials issued through the W3C VC-API",
-    description=(
-        "Placeholder: credentials written by the caller and signed through "
-        "POST /credentials/issue belong to no achievement of the organisation."
-    ),
-    criteria_narrative="None: the caller wrote the credential.",
-)
 MAX_REASON = 1_000
 
 
@@ -84,12 +76,20 @@ class IssueOptions:
 
 
 def placeholder_id(org_id: str) -> str:
-    """The id of the organisation's placeholder achievement (see the module text)."""
+    """The id of the organisation's placeholder achievement, which credentials issued
+    through the VC-API before migration 0002 point to (see the module text)."""
     return str(uuid.uuid5(PLACEHOLDER_NAMESPACE, org_id))
 
 
 def is_placeholder(achievement: Achievement) -> bool:
+    """Whether ``achievement`` is a (pre-0002) placeholder, which stays hidden."""
     return achievement.id == placeholder_id(achievement.org_id)
+
+
+def is_vcapi(credential: StoredCredential) -> bool:
+    """Whether the caller wrote the credential (VC-API): it belongs to no achievement."""
+    achievement_id: str | None = credential.achievement_id
+    return achievement_id is None or achievement_id == placeholder_id(credential.org_id)
 
 
 def document_key(credential_id: str) -> str:
@@ -200,7 +200,6 @@ def issue_credential(
             "credential.id names a credential of this platform; leave id out to be given one"
         )
     now = platform.clock()
-    _ensure_placeholder(platform, org_id, now)
     with platform.uow() as uow:
         signer = signer_for(platform, uow, get_org(uow, org_id), loader)
         record_id = str(uuid.uuid4())
@@ -211,7 +210,9 @@ def issue_credential(
         record = StoredCredential(
             id=record_id,
             org_id=org_id,
-            achievement_id=placeholder_id(org_id),
+            # NULL: no achievement.  StoredCredential.achievement_id is still typed str
+            # (domain/awards.py); it must become ``str | None`` and this ignore go.
+            achievement_id=None,
             idempotency_key=document_key(str(document["id"])),
             document={},  # signed below, once the status positions are known
             issued_at=now,
@@ -340,32 +341,3 @@ def _valid_until(document: Mapping[str, Any]) -> datetime | None:
         if moment is not None:
             return moment
     return None
-
-
-def _ensure_placeholder(platform: Platform, org_id: str, now: datetime) -> None:
-    """Create the organisation's placeholder achievement unless it exists (in a
-    transaction of its own: a concurrent request may create it first)."""
-    achievement_id = placeholder_id(org_id)
-    with platform.uow() as uow:
-        if uow.achievements.get(achievement_id) is not None:
-            return
-    placeholder = Achievement(
-        achievement_id,
-        org_id,
-        achievement_id,
-        1,
-        AchievementState.RETIRED,
-        PLACEHOLDER_FIELDS,
-        now,
-    )
-    try:
-        with platform.uow() as uow:
-            get_org(uow, org_id)
-            uow.achievements.add(placeholder)
-            uow.commit()
-    except ServiceError:
-        raise
-    except Exception:
-        with platform.uow() as uow:
-            if uow.achievements.get(achievement_id) is None:
-                raise

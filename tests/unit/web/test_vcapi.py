@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -206,3 +207,11 @@ class TestAVerifyToken:
         assert token.status_code == 200
         key = bearer(key_for(platform, acme, Role.VIEWER))
         assert client.post("/credentials/verify", json=body, headers=key).status_code == 200
+
+
+def test_a_credential_sent_as_json_text_is_refused(client: TestClient) -> None:
+    """The EdDSA suite: a securedDocument that is not a map must be refused."""
+    signed = load_json("ob30-spec-test-vector/signed.json")
+    response = client.post("/credentials/verify", json={"verifiableCredential": json.dumps(signed)})
+    assert response.status_code == 400
+    assert response.json()["verified"] is False

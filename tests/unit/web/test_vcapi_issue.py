@@ -25,6 +25,8 @@ from tests.unit.web.issuing_support import suite_credential
 ACME = "did:web:badges.example:orgs:acme"
 ISSUE = "/credentials/issue"
 WITH_STATUS = {"credentialStatus": {"type": "BitstringStatusListEntry"}}
+#: The VC 1.1 examples context the VC-API issuer suite names (it @imports ODRL).
+EXAMPLES_V1 = "https://www.w3.org/2018/credentials/examples/v1"
 #: The VC-API issuer suite's VC 1.1 input (its examples context, which @imports ODRL, is
 #: swapped for an inline one: the platform is offline).
 VC1: dict[str, Any] = {
@@ -412,3 +414,25 @@ def test_another_organisations_status_list_does_not_count(
     statuses = [r for r in offline.json()["results"] if r["check"] == "status"]
     assert [r["outcome"] for r in statuses] == ["pass", "warning"]
     assert "lists.example" in statuses[1]["message"]
+
+
+def test_a_caller_written_credential_belongs_to_no_achievement(
+    client: TestClient, platform: Platform, acme: Organisation, issuer: dict[str, str]
+) -> None:
+    answer = _issue(client, issuer, suite_credential(ACME), WITH_STATUS)
+    assert answer.status_code == 201, answer.text
+    with platform.uow() as uow:
+        stored = uow.credentials.for_org(acme.id)
+        assert [c.achievement_id for c in stored] == [None]
+        assert uow.achievements.for_org(acme.id) == []  # no placeholder is made
+
+
+def test_the_vc_api_issuer_suite_examples_context_is_served_offline(
+    client: TestClient, issuer: dict[str, str]
+) -> None:
+    examples = {**VC1, "@context": [VC1["@context"][0], EXAMPLES_V1]}
+    answer = _issue(client, issuer, examples, {"cryptosuite": "eddsa-rdfc-2022"})
+    assert answer.status_code == 201, answer.text
+    signed = answer.json()["verifiableCredential"]
+    assert signed["@context"][:2] == examples["@context"]
+    assert _verify(client, signed).status_code == 200

@@ -160,7 +160,8 @@ credentials = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("org_id", String(36), ForeignKey("organisations.id"), nullable=False, index=True),
-    Column("achievement_id", String(36), ForeignKey("achievements.id"), nullable=False),
+    # NULL for a credential the caller wrote (W3C VC-API): it belongs to no achievement.
+    Column("achievement_id", String(36), ForeignKey("achievements.id"), nullable=True),
     Column("idempotency_key", String(200), nullable=False),
     Column("recipient_email_hash", String(100)),
     Column("recipient_did", String(500)),

@@ -154,6 +154,10 @@ class ContextProcessor:
             return fresh
         if isinstance(item, str):
             return self._remote_context(result, item, base_url, remote, validate_scoped)
+        if isinstance(item, Mapping) and "@context" in item:
+            # An embedded context document ({"@context": {...}}) stands for its @context,
+            # as jsonld.js and pyld read it (the EdDSA test suite's vectors use this form).
+            item = item["@context"]
         if not isinstance(item, Mapping):
             raise invalid("invalid local context", "@context", "must be a map, a URL or null")
         return self._definition(result, item, base_url, override_protected, remote, validate_scoped)

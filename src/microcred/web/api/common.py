@@ -15,7 +15,7 @@ from microcred.domain.model import PermissionDenied, Role
 from microcred.services.achievements import get_achievement
 from microcred.services.credential_queries import CredentialState, state_of
 from microcred.services.errors import NotFound
-from microcred.services.vcapi_issuing import credential_url, is_placeholder, placeholder_id
+from microcred.services.vcapi_issuing import credential_url, is_placeholder, is_vcapi
 from microcred.web.auth import OrgScope
 from microcred.web.context import WebContext
 from microcred.web.problems import PROBLEM_JSON
@@ -114,7 +114,7 @@ def summary_of(context: WebContext, credential: StoredCredential) -> CredentialS
 
 
 def _is_vcapi(credential: StoredCredential) -> bool:
-    return credential.achievement_id == placeholder_id(credential.org_id)
+    return is_vcapi(credential)
 
 
 def enveloped(jwt: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from microcred.services.keys import rotate_key
 from microcred.services.organisations import Platform
 from microcred.services.reissue import renew
 from microcred.services.status import MAX_REASON, reinstate, revoke, suspend
-from microcred.services.vcapi_issuing import placeholder_id
+from microcred.services.vcapi_issuing import is_vcapi
 from microcred.web.api.common import (
     CredentialOut,
     CredentialSummary,
@@ -189,7 +189,7 @@ def renew_one(
     body: RenewIn | None = None,
 ) -> CredentialOut:
     credential = get_credential(context.platform, scope.actor, scope.org.id, credential_id)
-    if credential.achievement_id == placeholder_id(credential.org_id):
+    if is_vcapi(credential):
         raise Conflict(
             "the credential was written by the caller (VC-API) and awards no achievement; "
             "issue a new one instead"

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from microcred.core.jose import looks_like_jwt
 from microcred.core.presentations import verify_presentation
 from microcred.core.report import Check, Outcome, Problem, VerificationReport
 from microcred.services.errors import InvalidInput
@@ -115,7 +116,10 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 def verify_credential_endpoint(body: VerifyCredentialRequest, context: Ctx) -> JSONResponse:
     counted = _counted(body.options.checks)
     credential = body.verifiableCredential
-    if isinstance(credential, dict | str):
+    # A string is a VC-JOSE compact JWS; JSON text in a string is not a credential object.
+    if isinstance(credential, dict) or (
+        isinstance(credential, str) and looks_like_jwt(credential.strip())
+    ):
         report = verify_submitted_credential(context.platform, context.verifier, credential)
     else:
         report = _unusable("verifiableCredential must be a credential object or a compact JWS")

@@ -839,3 +839,23 @@ def test_lenient(name: str, pyld_reference: Callable[[Any, DocumentLoader], str]
     assert Canonicalizer(LOADER, safe=False).canonize(document) == expected
     if name != "a relative @vocab":  # pyld resolves it against a made-up base IRI
         assert pyld_reference(document, LOADER) == expected
+
+
+def test_an_embedded_context_document_stands_for_its_context() -> None:
+    """``{"@context": {...}}`` inside a context list is read as its ``@context`` (jsonld.js
+    and pyld do so; the Data Integrity EdDSA suite's vectors use this form)."""
+    from microcred.core.loader import DocumentLoader
+    from microcred.core.rdf import canonize
+
+    inner = {"alumniOf": "https://schema.org#alumniOf"}
+    wrapped = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", {"@context": inner}],
+        "id": "urn:uuid:1",
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:1",
+        "credentialSubject": {"id": "did:example:2", "alumniOf": "X"},
+    }
+    plain = {**wrapped, "@context": ["https://www.w3.org/ns/credentials/v2", inner]}
+    loader = DocumentLoader()
+    assert canonize(wrapped, loader) == canonize(plain, loader)
+    assert '<https://schema.org#alumniOf> "X"' in canonize(wrapped, loader)
