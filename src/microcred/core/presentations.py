@@ -64,6 +64,15 @@ def _proof_checks(
     domain: str | None,
 ) -> list[Check]:
     if document.get("proof") is None:
+        if challenge is not None or domain is not None:
+            return [
+                Check.failed(
+                    "proof",
+                    "The presentation is not signed, so it cannot answer the verifier's "
+                    "challenge or domain.",
+                    Problem.PROOF_VERIFICATION_ERROR,
+                )
+            ]
         return [
             Check.warning(
                 "proof",

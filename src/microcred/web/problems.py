@@ -15,6 +15,7 @@ from typing import Any, cast
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from microcred.domain.model import PermissionDenied
@@ -167,6 +168,15 @@ async def _service(request: Request, exc: Exception) -> Response:
     return problem(400, "bad-request", str(exc))
 
 
+async def _unstorable(request: Request, exc: Exception) -> Response:
+    """PostgreSQL text holds no NUL character: one in the input is the caller's (422).
+    Any other data error is unexpected: the catch-all middleware answers it (500)."""
+    if "NUL (0x00)" not in str(getattr(exc, "orig", "")):
+        raise exc
+    detail = "a value holds a NUL character (\\u0000), which is not accepted"
+    return problem(422, "invalid-input", detail, title="Invalid input")
+
+
 def install(app: FastAPI) -> None:
     """Answer every expected error as a problem (unexpected ones: see the middleware)."""
     app.add_exception_handler(RequestValidationError, _validation)
@@ -174,3 +184,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     app.add_exception_handler(PermissionDenied, _forbidden)
     app.add_exception_handler(ServiceError, _service)
+    app.add_exception_handler(DataError, _unstorable)

@@ -124,6 +124,8 @@ def test_unbound_presentations_warn(parties: tuple[Ed25519KeyPair, Ed25519KeyPai
     report = verify_presentation(unsigned, challenge=None, verifier=VERIFIER)
     proof = report.get("proof")
     assert proof is not None and proof.outcome is Outcome.WARNING and "not signed" in proof.message
+    bound = verify_presentation(unsigned, challenge="c-1", verifier=VERIFIER)
+    _failed(bound, "proof", "cannot answer the verifier's challenge")
 
 
 def test_a_bad_embedded_credential_fails_the_presentation(
