@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from microcred.core.documents import is_url
+from microcred.core.documents import Alignment, is_url
 from microcred.core.documents.obrules import VOCABULARIES
 
 
@@ -46,16 +46,9 @@ MAX_MONTHS = 1_200
 _IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}")
 
 
-@dataclass(frozen=True)
-class AlignmentSpec:
-    """An alignment of the achievement to a framework node (a skill, a standard)."""
-
-    target_name: str
-    target_url: str
-    target_framework: str | None = None
-    target_code: str | None = None
-    target_type: str | None = None
-    target_description: str | None = None
+#: An alignment of the achievement to a framework node (a skill, a standard): the core's
+#: Open Badges ``Alignment``, which already holds exactly these fields.
+AlignmentSpec = Alignment
 
 
 @dataclass(frozen=True)

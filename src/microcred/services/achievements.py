@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from microcred.core.documents import (
-    Alignment,
     Criteria,
     Image,
     ResultDescription,
@@ -50,17 +49,7 @@ def achievement_document(url: str, fields: AchievementFields) -> Json:
         criteria=Criteria(narrative=fields.criteria_narrative, id=fields.criteria_url),
         achievement_type=fields.achievement_type,
         image=Image(fields.image, fields.image_caption) if fields.image else None,
-        alignments=[
-            Alignment(
-                a.target_name,
-                a.target_url,
-                a.target_framework,
-                a.target_code,
-                a.target_type,
-                a.target_description,
-            )
-            for a in fields.alignments
-        ],
+        alignments=fields.alignments,
         tags=fields.tags,
         result_descriptions=[
             ResultDescription(
