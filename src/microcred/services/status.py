@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from microcred.core.loader import DocumentLoader
 from microcred.core.status_list import (
@@ -69,6 +70,13 @@ def allocate(
     """Give the credential (already inserted) a random unused position of the current list
     of ``purpose``, opening a new list when it is full."""
     record = _list_with_room(uow, platform, signer, purpose, now)
+    return _place(uow, record, credential_id, purpose)
+
+
+def _place(
+    uow: UnitOfWork, record: StatusListRecord, credential_id: str, purpose: StatusPurpose
+) -> Slot:
+    """Give the credential a random free position of ``record`` (its slot already taken)."""
     for _ in range(RANDOM_TRIES):
         position = secrets.randbelow(record.length)
         if uow.status.add_entry(record.id, position, credential_id):
@@ -80,6 +88,91 @@ def allocate(
         position = free[secrets.randbelow(len(free))]
         if uow.status.add_entry(record.id, position, credential_id):
             return Slot(record.id, position, purpose)
+
+
+# --------------------------------------------------------------------------- batches
+
+
+@runtime_checkable
+class BatchStatus(Protocol):
+    """What batched allocation needs of the status repository, beside :class:`StatusLists`."""
+
+    def take_slots(self, list_id: str, n: int) -> bool: ...
+    def used_among(self, list_id: str, positions: Iterable[int]) -> set[int]: ...
+    def add_entries(self, entries: Sequence[tuple[str, int, str]]) -> set[tuple[str, int]]: ...
+
+
+def draw_slots(
+    uow: UnitOfWork,
+    status: BatchStatus,
+    platform: Platform,
+    signer: Signer,
+    purpose: StatusPurpose,
+    n: int,
+    now: datetime,
+) -> list[Slot]:
+    """Up to ``n`` distinct random positions of the current list of ``purpose`` (opened if
+    there is none) that are free now: provisional, for credentials about to be signed.
+    Nothing is taken yet: :func:`claim_slots` takes them once the credentials are stored
+    (a position taken meanwhile by a concurrent award is replaced then).  Fewer than ``n``
+    when the list has less room; :func:`claim_slots` places the rest."""
+    record = uow.status.current_list(signer.org.id, purpose)
+    if record is None:
+        uow.status.lock_new_lists(signer.org.id, purpose)
+        record = uow.status.current_list(signer.org.id, purpose)
+        if record is None:
+            record = _new_list(uow, platform, signer, purpose, LIST_LENGTH, now)
+    want = min(n, record.length - record.used)
+    chosen: set[int] = set()
+    for _ in range(RANDOM_TRIES):
+        need = want - len(chosen)
+        if need <= 0:
+            break
+        drawn: set[int] = set()
+        while len(drawn) < need:
+            position = secrets.randbelow(record.length)
+            if position not in chosen:
+                drawn.add(position)
+        chosen |= drawn - status.used_among(record.id, drawn)
+    if len(chosen) < want:  # nearly full: draw among the positions still free
+        free = sorted(set(range(record.length)) - uow.status.positions(record.id) - chosen)
+        chosen.update(secrets.SystemRandom().sample(free, min(want - len(chosen), len(free))))
+    return [Slot(record.id, position, purpose) for position in chosen]
+
+
+def claim_slots(
+    uow: UnitOfWork,
+    status: BatchStatus,
+    platform: Platform,
+    signer: Signer,
+    purpose: StatusPurpose,
+    credential_ids: Sequence[str],
+    provisional: Mapping[str, Slot],
+    now: datetime,
+) -> dict[str, Slot]:
+    """Give each credential (already inserted) its position in a list of ``purpose``: the
+    provisional one of :func:`draw_slots` when it is still free (one UPDATE of the list's
+    counter, which holds the list's row until commit, and one INSERT of all the entries),
+    otherwise one allocated as :func:`allocate` does.  Returns every credential's slot."""
+    final: dict[str, Slot] = {}
+    drawn = {cid: provisional[cid] for cid in credential_ids if cid in provisional}
+    lists = {slot.list_id for slot in drawn.values()}
+    if len(lists) == 1 and status.take_slots(lists.pop(), len(drawn)):
+        given = status.add_entries([(s.list_id, s.position, c) for c, s in drawn.items()])
+        taken = [c for c, s in drawn.items() if (s.list_id, s.position) not in given]
+        for cid, slot in drawn.items():
+            if (slot.list_id, slot.position) in given:
+                final[cid] = slot
+        if taken:  # concurrent awards took these positions: draw again (slots counted)
+            record = uow.status.get_list(drawn[taken[0]].list_id)
+            if record is None:  # pragma: no cover - the list was just updated
+                raise NotFound("the status list disappeared")
+            for cid in taken:
+                final[cid] = _place(uow, record, cid, purpose)
+    for cid in credential_ids:
+        if cid not in final:
+            final[cid] = allocate(uow, platform, signer, cid, purpose, now)
+    return final
 
 
 def _list_with_room(

@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from microcred.adapters.db import schema as t
+from microcred.adapters.db.jobs import QUEUED
 from microcred.domain.awards import StoredCredential
+from microcred.domain.model import AuditEntry
 
 _C = t.credentials
+#: Statements of the batched writes, built once (executed with a list of dicts).
+_BY_KEYS = select(_C.c.idempotency_key, _C.c.id).where(
+    (_C.c.org_id == bindparam("org_id"))
+    & _C.c.idempotency_key.in_(bindparam("keys", expanding=True))
+)
+_SET_DOCUMENT = (
+    update(_C)
+    .where(_C.c.id == bindparam("b_id"))
+    .values(document=bindparam("b_document"), jwt=bindparam("b_jwt"))
+)
+_AUDIT = insert(t.audit_log)
+_JOB = insert(t.jobs)
+
+
+def _insert_new(dialect: str) -> Any:
+    """``INSERT ... ON CONFLICT (org_id, idempotency_key) DO NOTHING RETURNING id``."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    return (
+        module.insert(_C)
+        .on_conflict_do_nothing(index_elements=[_C.c.org_id, _C.c.idempotency_key])
+        .returning(_C.c.id)
+    )
+
+
+_INSERT_NEW = {name: _insert_new(name) for name in ("postgresql", "sqlite")}
 
 
 class CredentialRepository:
@@ -30,6 +58,71 @@ class CredentialRepository:
                 raise
             return False
         return True
+
+    def ids_by_keys(self, org_id: str, keys: Iterable[str]) -> dict[str, str]:
+        """The ids of the organisation's credentials issued under ``keys``, by key."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        rows = self._c.execute(_BY_KEYS, {"org_id": org_id, "keys": wanted})
+        return {row.idempotency_key: row.id for row in rows}
+
+    def add_many(self, credentials: Sequence[StoredCredential]) -> set[str]:
+        """Insert ``credentials`` (one statement); the ids of those inserted.  One whose
+        idempotency key is already taken in its organisation (e.g. by a concurrent award)
+        is left out, without failing the transaction.  They are inserted in the order of
+        their keys, so that concurrent batches wait for each other instead of deadlocking."""
+        if not credentials:
+            return set()
+        rows = [_values(c) for c in sorted(credentials, key=lambda c: c.idempotency_key)]
+        statement = _INSERT_NEW.get(self._c.dialect.name, _INSERT_NEW["sqlite"])
+        return set(self._c.execute(statement, rows).scalars())
+
+    def set_documents(self, documents: Sequence[tuple[str, Mapping[str, Any], str | None]]) -> None:
+        """Store signed documents: ``(credential id, document, jwt)`` each."""
+        if documents:
+            self._c.execute(
+                _SET_DOCUMENT,
+                [{"b_id": i, "b_document": dict(d), "b_jwt": j} for i, d, j in documents],
+            )
+
+    def add_award_records(
+        self,
+        entries: Sequence[AuditEntry],
+        jobs: Sequence[tuple[str, Mapping[str, object], datetime]],
+    ) -> None:
+        """What a batch of awards writes beside the credentials, one statement each: their
+        audit entries (as :meth:`AuditRepository.append` writes them) and their queued
+        jobs ``(kind, payload, run_at)`` (as :meth:`JobRepository.enqueue` does)."""
+        if entries:
+            self._c.execute(
+                _AUDIT,
+                [
+                    {
+                        "org_id": e.org_id,
+                        "actor": e.actor,
+                        "action": e.action,
+                        "subject": e.subject,
+                        "detail": dict(e.detail),
+                        "at": e.at,
+                    }
+                    for e in entries
+                ],
+            )
+        if jobs:
+            self._c.execute(
+                _JOB,
+                [
+                    {
+                        "kind": kind,
+                        "payload": dict(payload),
+                        "state": QUEUED,
+                        "attempts": 0,
+                        "run_at": run_at,
+                    }
+                    for kind, payload, run_at in jobs
+                ],
+            )
 
     def set_document(
         self, credential_id: str, document: Mapping[str, Any], jwt: str | None

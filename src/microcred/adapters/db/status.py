@@ -8,11 +8,12 @@ transaction, by inserting under a savepoint.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from microcred.adapters.db import schema as t
@@ -20,6 +21,29 @@ from microcred.domain.awards import StatusEntryRecord, StatusListRecord, StatusP
 
 _L = t.status_lists
 _E = t.status_entries
+#: Statements of the batched allocation, built once.
+_USED_AMONG = select(_E.c.position).where(
+    (_E.c.list_id == bindparam("list_id"))
+    & _E.c.position.in_(bindparam("positions", expanding=True))
+)
+_TAKE_SLOTS = (
+    update(_L)
+    .where((_L.c.id == bindparam("list_id")) & (_L.c.used + bindparam("n") <= _L.c.length))
+    .values(used=_L.c.used + bindparam("n"))
+)
+
+
+def _insert_entries(dialect: str) -> Any:
+    """``INSERT ... ON CONFLICT (list_id, position) DO NOTHING RETURNING list_id, position``."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    return (
+        module.insert(_E)
+        .on_conflict_do_nothing(index_elements=[_E.c.list_id, _E.c.position])
+        .returning(_E.c.list_id, _E.c.position)
+    )
+
+
+_INSERT_ENTRIES = {name: _insert_entries(name) for name in ("postgresql", "sqlite")}
 
 
 class StatusRepository:
@@ -81,6 +105,33 @@ class StatusRepository:
             .values(used=_L.c.used + 1)
         )
         return result.rowcount == 1
+
+    def take_slots(self, list_id: str, n: int) -> bool:
+        """Count ``n`` more positions as used, all or none; False when they do not fit.
+        On PostgreSQL the list's row stays locked until commit (as with :meth:`take_slot`)."""
+        result = self._c.execute(_TAKE_SLOTS, {"list_id": list_id, "n": n})
+        return result.rowcount == 1
+
+    def used_among(self, list_id: str, positions: Iterable[int]) -> set[int]:
+        """Which of ``positions`` of the list are already given to a credential."""
+        wanted = sorted(set(positions))
+        if not wanted:
+            return set()
+        rows = self._c.execute(_USED_AMONG, {"list_id": list_id, "positions": wanted})
+        return set(rows.scalars())
+
+    def add_entries(self, entries: Sequence[tuple[str, int, str]]) -> set[tuple[str, int]]:
+        """Give positions to credentials, ``(list id, position, credential id)`` each, in
+        one statement; the ``(list id, position)`` pairs given.  A pair already taken (by a
+        concurrent award) is left out without failing the transaction."""
+        if not entries:
+            return set()
+        rows = [
+            {"list_id": list_id, "position": position, "credential_id": cid, "value": 0}
+            for list_id, position, cid in sorted(entries)
+        ]
+        statement = _INSERT_ENTRIES.get(self._c.dialect.name, _INSERT_ENTRIES["sqlite"])
+        return {(list_id, position) for list_id, position in self._c.execute(statement, rows)}
 
     def add_entry(self, list_id: str, position: int, credential_id: str) -> bool:
         """Give ``position`` of the list to the credential; False if it is taken."""
