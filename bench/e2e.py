@@ -1,7 +1,7 @@
 """End-to-end bulk issuance: a CSV row in, a signed, stored, status-allocated credential out.
 
 Run as ``.venv/bin/python bench/e2e.py`` (``-h`` for options).  One table, one run, one
-machine: credentials per second of :func:`microcred.services.awards.bulk_award` on SQLite
+machine: credentials per second of :func:`microcred.services.bulk_awards.bulk_award` on SQLite
 (a file in a temporary folder) and on PostgreSQL (a throwaway database), beside the core's
 raw signing rate, ``add_proof()`` on a credential the platform issued in the same run
 (its proof taken off), with the same suite and key.  The target is end-to-end at least 70%
@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 
 import microcred.core.issue as core_issue
-import microcred.services.awards as awards
+import microcred.services.bulk_awards as awards
 from microcred.adapters.db.credentials import CredentialRepository
 from microcred.adapters.db.engine import make_engine, upgrade
 from microcred.adapters.db.jobs import JobRepository

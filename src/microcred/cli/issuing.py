@@ -24,7 +24,8 @@ from microcred.services.achievements import (
     publish_achievement,
     retire_achievement,
 )
-from microcred.services.awards import BulkResult, award, bulk_award
+from microcred.services.awards import award
+from microcred.services.bulk_awards import BulkResult, bulk_award
 from microcred.services.errors import ServiceError
 from microcred.services.keys import organisation_by_slug, rotate_key
 from microcred.services.organisations import Platform

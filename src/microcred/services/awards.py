@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from microcred.core.documents import (
     Evidence,
@@ -23,32 +23,24 @@ from microcred.core.documents import (
     build_open_badge_credential,
     build_profile,
     hash_identity,
-    timestamp,
 )
 from microcred.core.errors import MicrocredError
 from microcred.core.loader import DocumentLoader
-from microcred.core.proofs import add_proof
 from microcred.domain.achievements import Achievement
 from microcred.domain.awards import (
     AwardRequest,
-    CsvFileError,
-    CsvRow,
-    RowError,
     StatusPurpose,
     StoredCredential,
     check_key,
-    derive_idempotency_key,
-    parse_csv,
     request_problems,
 )
 from microcred.domain.model import Actor, AuditEntry, Organisation, Role
 from microcred.services.achievements import achievement_document, achievement_url
-from microcred.services.errors import Conflict, InvalidInput, NotFound, ServiceError
-from microcred.services.identity import current_key
+from microcred.services.errors import Conflict, InvalidInput, NotFound
 from microcred.services.keys import Signer, get_org, signer_for
 from microcred.services.organisations import Platform
 from microcred.services.ports import UnitOfWork
-from microcred.services.status import BatchStatus, Slot, allocate, claim_slots, draw_slots
+from microcred.services.status import allocate
 
 Progress = Callable[[int, int], None]
 
@@ -108,7 +100,7 @@ def award(
         recipient_email, recipient_name, recipient_did, evidence_url, narrative, issued_on
     )
     check_request(request, idempotency_key, now)
-    recipient = _recipient_of(request)
+    recipient = recipient_of(request)
     details = Details(evidence_url, narrative, issued_on)
     with platform.uow() as uow:
         existing = uow.credentials.by_idempotency_key(org_id, idempotency_key)
@@ -132,7 +124,7 @@ def check_request(request: AwardRequest, key: str, now: datetime) -> None:
         raise InvalidInput("; ".join(found))
 
 
-def _recipient_of(request: AwardRequest) -> Recipient:
+def recipient_of(request: AwardRequest) -> Recipient:
     email = request.normalised_email
     identifiers = [hash_identity(email)]
     if request.name:
@@ -190,7 +182,7 @@ def issue_in(
         allocate(uow, platform, signer, credential_id, purpose, now)
         for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
     ]
-    unsigned = _credential(platform, signer, achievement, recipient, details, record, now)
+    unsigned = credential_document(platform, signer, achievement, recipient, details, record, now)
     unsigned["credentialStatus"] = [slot.entry(platform.base_url) for slot in slots]
     try:
         document, jwt = signer.sign(unsigned, now)
@@ -209,7 +201,7 @@ def issue_in(
     return Issued(replace(record, document=document, jwt=jwt), True)
 
 
-def _credential(
+def credential_document(
     platform: Platform,
     signer: Signer,
     achievement: Achievement,
@@ -245,460 +237,3 @@ def _credential(
 def _issuer(platform: Platform, did: str, org: Organisation) -> dict[str, Any]:
     url = org.url or f"{platform.base_url.rstrip('/')}/orgs/{org.slug}"
     return build_profile(id=did, name=org.name, url=url, email=org.email)
-
-
-# --------------------------------------------------------------------------- bulk
-
-
-@dataclass
-class BulkResult:
-    """What a bulk award did (or, in a dry run, would do)."""
-
-    total: int = 0
-    issued: list[str] = field(default_factory=list)
-    already_issued: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-    #: Rows that would be issued (dry run), or were not issued because of bad rows.
-    pending: int = 0
-
-
-#: Rows that commit together in a bulk award.  A crash loses at most the batch being
-#: written, which re-running the file issues (its idempotency keys make that exact).
-BATCH_ROWS = 50
-#: The suite whose signing canonicalizes in JSON-LD safe mode, the check :func:`issue`
-#: otherwise adds: credentials shaped like one already validated sign with ``add_proof``.
-_TEMPLATE_SUITE = "eddsa-rdfc-2022"
-_PURPOSES = (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
-
-
-@runtime_checkable
-class BatchCredentials(Protocol):
-    """What a bulk award needs of the credential repository, beside :class:`Credentials`."""
-
-    def ids_by_keys(self, org_id: str, keys: Iterable[str]) -> dict[str, str]: ...
-    def add_many(self, credentials: Sequence[StoredCredential]) -> set[str]: ...
-    def set_documents(
-        self, documents: Sequence[tuple[str, Mapping[str, Any], str | None]]
-    ) -> None: ...
-    def add_award_records(
-        self,
-        entries: Sequence[AuditEntry],
-        jobs: Sequence[tuple[str, Mapping[str, object], datetime]],
-    ) -> None: ...
-
-
-def bulk_award(
-    platform: Platform,
-    actor: Actor,
-    org_id: str,
-    achievement_id: str,
-    data: bytes,
-    *,
-    dry_run: bool = False,
-    skip_bad_rows: bool = False,
-    progress: Progress | None = None,
-    loader: DocumentLoader | None = None,
-) -> BulkResult:
-    """Award the achievement to every row of a CSV file (see
-    :func:`microcred.domain.awards.parse_csv`).  Rows commit in batches of
-    :data:`BATCH_ROWS`, each under a key derived from the row unless it has an
-    ``idempotency_key``: running a file again never issues twice and completes what a
-    crash left undone.  By default (all or nothing) one bad row means nothing is issued;
-    ``skip_bad_rows`` issues the good rows.  ``progress(done, total)`` follows each row; if
-    it raises (an interruption), the rows done so far are committed first."""
-    actor.require(org_id, Role.ISSUER)
-    now = platform.clock()
-    with platform.uow() as uow:
-        achievement = awardable(uow, org_id, achievement_id)
-        batched = isinstance(uow.credentials, BatchCredentials) and isinstance(
-            uow.status, BatchStatus
-        )
-    try:
-        parsed = parse_csv(data, now)
-    except CsvFileError as exc:
-        raise InvalidInput(str(exc)) from exc
-    result = BulkResult(total=len(parsed.rows) + len(parsed.bad_lines), dry_run=dry_run)
-    result.errors = list(parsed.errors)
-    keys = [
-        row.idempotency_key
-        or derive_idempotency_key(
-            achievement.lineage_id, row.request.email, row.request.issued_on, row.request.did
-        )
-        for row in parsed.rows
-    ]
-    if dry_run or (result.errors and not skip_bad_rows):
-        _count_pending(platform, org_id, keys, result)
-        return result
-    rows = list(zip(parsed.rows, keys, strict=True))
-    if batched:
-        run = _Run(platform, actor, org_id, achievement, now, loader, skip_bad_rows, progress)
-        run.total = len(rows)
-        for start in range(0, len(rows), BATCH_ROWS):
-            if not _award_batch(run, rows[start : start + BATCH_ROWS], result):
-                break
-        result.errors.sort(key=lambda e: e.line)
-        return result
-    for done, (row, key) in enumerate(rows, start=1):
-        issued = _award_row(platform, actor, org_id, achievement_id, row, key, loader, result)
-        if not issued and not skip_bad_rows:
-            result.pending = len(parsed.rows) - done
-            break
-        if progress is not None:
-            progress(done, len(parsed.rows))
-    result.errors.sort(key=lambda e: e.line)
-    return result
-
-
-@dataclass
-class _Run:
-    """What every row of a bulk award shares: loaded (the key unsealed) once, and checked
-    again at the start of each batch, in its transaction."""
-
-    platform: Platform
-    actor: Actor
-    org_id: str
-    achievement: Achievement
-    now: datetime
-    loader: DocumentLoader | None
-    skip_bad_rows: bool
-    progress: Progress | None
-    total: int = 0
-    done: int = 0
-    signer: Signer | None = None
-    #: Unsigned credentials validated by :func:`issue`, by shape (see :func:`_shape`).
-    templates: dict[tuple[bool, ...], dict[str, Any]] = field(default_factory=dict)
-
-    def refresh(self, uow: UnitOfWork) -> Signer:
-        """Re-check the achievement, the organisation and its current key; the signer
-        (the key unsealed again only when it changed)."""
-        achievement = awardable(uow, self.org_id, self.achievement.id)
-        org = get_org(uow, self.org_id)
-        key = current_key(uow.keys.for_org(self.org_id))
-        signer = self.signer
-        if signer is None or signer.org != org or signer.key.id != key.id:
-            signer = signer_for(self.platform, uow, org, self.loader)
-            self.templates.clear()
-        if achievement != self.achievement:
-            self.templates.clear()
-        self.signer, self.achievement = signer, achievement
-        return signer
-
-
-@dataclass
-class _Row:
-    """A row of a batch on its way to a stored credential."""
-
-    row: CsvRow
-    key: str
-    recipient: Recipient
-    details: Details
-    record: StoredCredential
-    token: str
-    slots: dict[StatusPurpose, Slot] = field(default_factory=dict)
-    jwt: str | None = None
-
-
-def _award_batch(run: _Run, batch: list[tuple[CsvRow, str]], result: BulkResult) -> bool:
-    """Award a batch of rows in one transaction; False when the file stops here."""
-    outcome: dict[int, tuple[bool, str]] = {}  # line -> (issued, credential id)
-    go_on, interrupted = True, None
-    with run.platform.uow() as uow:
-        credentials, status = uow.credentials, uow.status
-        if not isinstance(credentials, BatchCredentials) or not isinstance(status, BatchStatus):
-            raise TypeError("the unit of work cannot write batches")  # pragma: no cover
-        existing = credentials.ids_by_keys(run.org_id, (key for _, key in batch))
-        try:
-            signer = run.refresh(uow)
-        except ServiceError as exc:
-            return _refused(run, batch, existing, str(exc), result)
-        fresh: list[tuple[CsvRow, str]] = []
-        first_of: dict[str, str] = {}
-        for row, key in batch:
-            if key not in existing and key not in first_of:
-                first_of[key] = ""
-                fresh.append((row, key))
-        draws = {
-            purpose: draw_slots(uow, status, run.platform, signer, purpose, len(fresh), run.now)
-            for purpose in _PURPOSES
-        }
-        made: list[_Row] = []
-        for index, (row, key) in enumerate(batch):
-            if key in existing:
-                outcome[row.line] = (False, existing[key])
-            elif first_of.get(key):
-                outcome[row.line] = (False, first_of[key])
-            else:
-                slots = {p: d[len(made)] for p, d in draws.items() if len(made) < len(d)}
-                try:
-                    item = _prepare(run, signer, row, key, slots)
-                except ServiceError as exc:
-                    result.errors.append(RowError(row.line, None, str(exc)))
-                    if not run.skip_bad_rows:
-                        result.pending = run.total - (run.done + index + 1)
-                        go_on = False
-                        break
-                    continue
-                made.append(item)
-                first_of[key] = item.record.id
-            if run.progress is not None:
-                try:
-                    run.progress(run.done + index + 1, run.total)
-                except BaseException as exc:  # an interruption: keep what is done
-                    interrupted = exc
-                    break
-        lost = _store(run, uow, credentials, status, signer, made)
-        uow.commit()
-    if lost:  # concurrent awards issued these keys first
-        with run.platform.uow() as uow:
-            if isinstance(uow.credentials, BatchCredentials):
-                taken = uow.credentials.ids_by_keys(run.org_id, lost)
-                for item in made:
-                    if item.key in lost:
-                        outcome[item.row.line] = (False, taken[item.key])
-    for item in made:
-        outcome.setdefault(item.row.line, (True, item.record.id))
-    for row, _ in batch:
-        if row.line in outcome:
-            issued, credential_id = outcome[row.line]
-            (result.issued if issued else result.already_issued).append(credential_id)
-    run.done += len(batch)
-    if interrupted is not None:
-        raise interrupted
-    return go_on
-
-
-def _refused(
-    run: _Run,
-    batch: list[tuple[CsvRow, str]],
-    existing: Mapping[str, str],
-    message: str,
-    result: BulkResult,
-) -> bool:
-    """A batch whose achievement (or organisation, or key) can no longer issue: rows
-    issued before are reported as such, the others as errors, as award() would."""
-    for index, (row, key) in enumerate(batch):
-        if key in existing:
-            result.already_issued.append(existing[key])
-            continue
-        result.errors.append(RowError(row.line, None, message))
-        if not run.skip_bad_rows:
-            result.pending = run.total - (run.done + index + 1)
-            return False
-    run.done += len(batch)
-    return True
-
-
-def _prepare(
-    run: _Run, signer: Signer, row: CsvRow, key: str, slots: dict[StatusPurpose, Slot]
-) -> _Row:
-    """Check a row, make its record and, when its status positions are drawn, sign it."""
-    r = row.request
-    check_request(r, key, run.now)
-    details = Details(r.evidence_url, r.narrative, r.issued_on)
-    valid_from = details.issued_on or run.now
-    valid_until = run.achievement.fields.validity.until(valid_from)
-    if valid_until is not None and valid_until <= valid_from:
-        raise InvalidInput("the credential would expire before it is valid")
-    recipient = _recipient_of(r)
-    token = secrets.token_urlsafe(32)
-    record = StoredCredential(
-        id=str(uuid.uuid4()),
-        org_id=run.org_id,
-        achievement_id=run.achievement.id,
-        idempotency_key=key,
-        document={},  # signed below once both status positions are known
-        issued_at=run.now,
-        recipient_email_hash=recipient.email_hash,
-        recipient_did=recipient.did,
-        claim_token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        valid_until=valid_until,
-    )
-    item = _Row(row, key, recipient, details, record, token, slots)
-    if len(slots) == len(_PURPOSES):
-        _sign_row(run, signer, item)
-    return item
-
-
-def _shape(item: _Row) -> tuple[bool, ...]:
-    """Which optional parts a credential has: its properties, in their order, follow."""
-    r, d = item.recipient, item.details
-    return (
-        len(r.identifiers) > 1,
-        r.did is not None,
-        d.evidence_url is not None,
-        d.narrative is not None,
-        item.record.valid_until is not None,
-    )
-
-
-def _sign_row(run: _Run, signer: Signer, item: _Row) -> None:
-    """Sign the row's credential.  The first of each shape is built and signed with every
-    check (:func:`build_open_badge_credential`, :func:`issue`); it becomes the template
-    of the others, which differ only in values checked per row (:func:`check_request`)
-    and sign with ``add_proof`` (its RDF canonicalization is the JSON-LD safe-mode check)."""
-    base = run.platform.base_url
-    status = [item.slots[purpose].entry(base) for purpose in _PURPOSES]
-    fast = signer.suite == _TEMPLATE_SUITE
-    shape = _shape(item)
-    template = run.templates.get(shape) if fast else None
-    try:
-        if template is None:
-            unsigned = _credential(
-                run.platform,
-                signer,
-                run.achievement,
-                item.recipient,
-                item.details,
-                item.record,
-                run.now,
-            )
-            unsigned["credentialStatus"] = status
-            document, jwt = signer.sign(unsigned, run.now)
-            if fast:
-                run.templates[shape] = unsigned
-        else:
-            unsigned = _filled(template, base, item, status, run.now)
-            document = add_proof(
-                unsigned, signer.pair, loader=signer.loader, suite=signer.suite, created=run.now
-            )
-            jwt = None
-    except MicrocredError as exc:
-        raise InvalidInput(f"the credential could not be signed: {exc}") from exc
-    item.record = replace(item.record, document=document, jwt=jwt)
-    item.jwt = jwt
-
-
-def _filled(
-    template: Mapping[str, Any],
-    base_url: str,
-    item: _Row,
-    status: list[dict[str, Any]],
-    now: datetime,
-) -> dict[str, Any]:
-    """The template's credential with this row's values (same properties, same order)."""
-    valid_from = timestamp(item.details.issued_on or now)
-    document = dict(template)
-    document["id"] = f"{base_url.rstrip('/')}/credentials/{item.record.id}"
-    subject = dict(template["credentialSubject"])
-    subject["identifier"] = [i.to_json() for i in item.recipient.identifiers]
-    if item.recipient.did:
-        subject["id"] = item.recipient.did
-    document["credentialSubject"] = subject
-    document["validFrom"] = valid_from
-    document["awardedDate"] = valid_from
-    if item.record.valid_until is not None:
-        document["validUntil"] = timestamp(item.record.valid_until)
-    if "evidence" in document:
-        evidence = Evidence(id=item.details.evidence_url, narrative=item.details.narrative)
-        document["evidence"] = [evidence.to_json()]
-    document["credentialStatus"] = status
-    return document
-
-
-def _store(
-    run: _Run,
-    uow: UnitOfWork,
-    credentials: BatchCredentials,
-    status: BatchStatus,
-    signer: Signer,
-    made: list[_Row],
-) -> set[str]:
-    """Write the batch's credentials, status entries, audit entries and jobs; the keys
-    that concurrent awards took first (those rows are left out)."""
-    inserted = credentials.add_many([item.record for item in made])
-    lost = {item.key for item in made if item.record.id not in inserted}
-    kept = [item for item in made if item.record.id in inserted]
-    made[:] = kept
-    ids = [item.record.id for item in kept]
-    finals = {
-        purpose: claim_slots(
-            uow,
-            status,
-            run.platform,
-            signer,
-            purpose,
-            ids,
-            {i.record.id: i.slots[purpose] for i in kept if purpose in i.slots},
-            run.now,
-        )
-        for purpose in _PURPOSES
-    }
-    resigned: list[tuple[str, Mapping[str, Any], str | None]] = []
-    for item in kept:
-        slots = {purpose: finals[purpose][item.record.id] for purpose in _PURPOSES}
-        if slots != item.slots:  # positions drawn again, or not drawn before
-            item.slots = slots
-            _sign_row(run, signer, item)
-            resigned.append((item.record.id, item.record.document, item.jwt))
-    credentials.set_documents(resigned)
-    entries = [
-        AuditEntry(
-            run.org_id,
-            run.actor.label,
-            "credential.award",
-            item.record.id,
-            {"achievement_id": run.achievement.id, "idempotency_key": item.key},
-            run.now,
-        )
-        for item in kept
-    ]
-    jobs: list[tuple[str, Mapping[str, object], datetime]] = [
-        (
-            "email.award",
-            {
-                "credential_id": item.record.id,
-                "email": item.recipient.email,
-                "claim_token": item.token,
-            },
-            run.now,
-        )
-        for item in kept
-        if item.recipient.email
-    ]
-    credentials.add_award_records(entries, jobs)
-    return lost
-
-
-def _award_row(
-    platform: Platform,
-    actor: Actor,
-    org_id: str,
-    achievement_id: str,
-    row: CsvRow,
-    key: str,
-    loader: DocumentLoader | None,
-    result: BulkResult,
-) -> bool:
-    """Award one row in its own transaction; record the outcome; False if it failed."""
-    r = row.request
-    try:
-        issued = award(
-            platform,
-            actor,
-            org_id,
-            achievement_id,
-            r.email,
-            r.name,
-            r.did,
-            r.evidence_url,
-            r.narrative,
-            r.issued_on,
-            idempotency_key=key,
-            loader=loader,
-        )
-    except ServiceError as exc:
-        result.errors.append(RowError(row.line, None, str(exc)))
-        return False
-    (result.issued if issued.created else result.already_issued).append(issued.credential.id)
-    return True
-
-
-def _count_pending(platform: Platform, org_id: str, keys: Sequence[str], out: BulkResult) -> None:
-    with platform.uow() as uow:
-        for key in keys:
-            existing = uow.credentials.by_idempotency_key(org_id, key)
-            if existing is None:
-                out.pending += 1
-            else:
-                out.already_issued.append(existing.id)

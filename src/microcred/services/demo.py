@@ -30,7 +30,7 @@ from microcred.services.achievements import (
     list_achievements,
     publish_achievement,
 )
-from microcred.services.awards import bulk_award
+from microcred.services.bulk_awards import bulk_award
 from microcred.services.errors import Conflict, InvalidInput, NotFound
 from microcred.services.identity import issuer_did
 from microcred.services.organisations import Platform, create_organisation

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from microcred.core.documents import validate_document
 from microcred.core.documents.constants import VC1_CONTEXT, VC2_CONTEXT
@@ -58,6 +59,9 @@ KEY_PREFIX = "vc-api:"
 #: The namespace of the (pre-0002) placeholder achievements' ids (uuid5 of the org's id).
 PLACEHOLDER_NAMESPACE = uuid.UUID("5d1f3c1e-7f0b-4c59-9a57-6a0a5b8f2e11")
 MAX_REASON = 1_000
+#: At most this many ``statusReference`` URLs per ``options.credentialStatus`` item.
+MAX_STATUS_REFERENCES = 10
+MAX_URL = 2_000
 
 
 class MalformedCredential(ServiceError):
@@ -73,6 +77,15 @@ class IssueOptions:
     suite: str | None = None
     #: One ``BitstringStatusListEntry`` per purpose (none: no status entry).
     status_purposes: tuple[StatusPurpose, ...] = ()
+    #: The ``statusReference`` (one URL or a list of them) the entry of a purpose gets.
+    status_references: tuple[tuple[StatusPurpose, str | tuple[str, ...]], ...] = ()
+
+    def status_reference(self, purpose: StatusPurpose) -> str | list[str] | None:
+        """The ``statusReference`` value of the entry of ``purpose``, if it has one."""
+        for named, reference in self.status_references:
+            if named == purpose:
+                return reference if isinstance(reference, str) else list(reference)
+        return None
 
 
 def placeholder_id(org_id: str) -> str:
@@ -120,7 +133,8 @@ def parse_options(options: object) -> IssueOptions:
     """Read ``options``: ``cryptosuite`` (or ``suite``) and ``credentialStatus`` (an object
     or a list of objects of type ``BitstringStatusListEntry``, each with an optional
     ``statusPurpose``: ``revocation``, ``suspension`` or a list of them; without one the
-    credential gets both).  Other members are ignored."""
+    credential gets both; and an optional ``statusReference``, an http(s) URL or a list of
+    them, copied into the entries of that item).  Other members are ignored."""
     if options is None:
         return IssueOptions()
     if not isinstance(options, Mapping):
@@ -131,14 +145,18 @@ def parse_options(options: object) -> IssueOptions:
             f"options.cryptosuite: {str(suite)[:60]!r} is not supported; "
             f"choose one of {', '.join(SIGNING_SUITES)}"
         )
-    return IssueOptions(suite, _status_purposes(options.get("credentialStatus")))
+    purposes, references = _status_purposes(options.get("credentialStatus"))
+    return IssueOptions(suite, purposes, references)
 
 
-def _status_purposes(value: object) -> tuple[StatusPurpose, ...]:
+def _status_purposes(
+    value: object,
+) -> tuple[tuple[StatusPurpose, ...], tuple[tuple[StatusPurpose, str | tuple[str, ...]], ...]]:
     if value is None:
-        return ()
+        return (), ()
     items = value if isinstance(value, list) else [value]
     purposes: list[StatusPurpose] = []
+    references: dict[StatusPurpose, str | tuple[str, ...]] = {}
     for index, item in enumerate(items):
         where = "options.credentialStatus" + (f"[{index}]" if isinstance(value, list) else "")
         if not isinstance(item, Mapping):
@@ -151,8 +169,39 @@ def _status_purposes(value: object) -> tuple[StatusPurpose, ...]:
                 f"{where}.type: {str(kind)[:60]!r} is not supported; the platform "
                 f"publishes {STATUS_ENTRY_TYPE} entries"
             )
-        purposes.extend(_purposes_of(item.get("statusPurpose"), f"{where}.statusPurpose"))
-    return tuple(dict.fromkeys(purposes))
+        named = _purposes_of(item.get("statusPurpose"), f"{where}.statusPurpose")
+        purposes.extend(named)
+        reference = _status_reference(item.get("statusReference"), f"{where}.statusReference")
+        if reference is not None:
+            references.update(dict.fromkeys(named, reference))
+    return tuple(dict.fromkeys(purposes)), tuple(references.items())
+
+
+def _status_reference(value: object, where: str) -> str | tuple[str, ...] | None:
+    """A ``statusReference`` option: None, one http(s) URL or a non-empty list of them."""
+    if value is None:
+        return None
+    urls = value if isinstance(value, list) else [value]
+    if not urls or len(urls) > MAX_STATUS_REFERENCES:
+        raise InvalidInput(f"{where}: give one URL or a list of 1 to {MAX_STATUS_REFERENCES}")
+    checked: list[str] = []
+    for url in urls:
+        if not isinstance(url, str) or not _is_web_url(url):
+            raise InvalidInput(f"{where}: {str(url)[:80]!r} is not an http(s) URL")
+        checked.append(url)
+    return checked[0] if isinstance(value, str) else tuple(checked)
+
+
+def _is_web_url(value: str) -> bool:
+    if len(value) > MAX_URL or not value.isprintable():
+        return False
+    if any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _purposes_of(value: object, where: str) -> list[StatusPurpose]:
@@ -225,7 +274,10 @@ def issue_credential(
                 "give each credential its own id"
             )
         entries = [
-            allocate(uow, platform, signer, record_id, purpose, now).entry(platform.base_url)
+            _with_reference(
+                allocate(uow, platform, signer, record_id, purpose, now).entry(platform.base_url),
+                options.status_reference(purpose),
+            )
             for purpose in options.status_purposes
         ]
         if entries:
@@ -319,6 +371,12 @@ def _check(document: Mapping[str, Any], did: str, base_url: str) -> None:
                 "credential.credentialStatus names a status list of this platform; leave it "
                 "out and ask for one with options.credentialStatus"
             )
+
+
+def _with_reference(entry: dict[str, Any], reference: str | list[str] | None) -> dict[str, Any]:
+    if reference is not None:
+        entry["statusReference"] = reference
+    return entry
 
 
 def _add_status(document: dict[str, Any], entries: Sequence[dict[str, Any]]) -> None:

@@ -16,7 +16,7 @@ from microcred.domain.awards import (
     parse_csv,
 )
 from microcred.domain.model import SYSTEM, PermissionDenied
-from microcred.services.awards import bulk_award
+from microcred.services.bulk_awards import bulk_award
 from microcred.services.errors import InvalidInput
 from tests.unit.services.issuing_support import T0, World, counts, make_world, verify
 

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from microcred.domain.awards import MAX_CSV_BYTES, derive_idempotency_key, parse_issued_on
 from microcred.domain.model import Role
-from microcred.services.awards import BulkResult, award, bulk_award
+from microcred.services.awards import award
+from microcred.services.bulk_awards import BulkResult, bulk_award
 from microcred.services.errors import InvalidInput
 from microcred.web.api.common import CredentialOut, achievement_in, credential_out, problems
 from microcred.web.auth import InOrg, OrgScope
