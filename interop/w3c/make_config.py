@@ -5,8 +5,8 @@ each suite checkout: one implementation, "microcred", whose endpoints are the pl
 W3C VC-API routes, authorised with the issuer key.  Three issuer entries share the
 organisation's did:web and differ only in the ``options`` sent with each request:
 eddsa-rdfc-2022 (tags ``vc2.0``, ``eddsa-rdfc-2022``, ``vc-api``), eddsa-jcs-2022 (tag
-``eddsa-jcs-2022``) and eddsa-rdfc-2022 with a ``BitstringStatusListEntry`` (tag
-``BitstringStatusList``).
+``eddsa-jcs-2022``) and eddsa-rdfc-2022 with a ``BitstringStatusListEntry`` that has a
+``statusReference`` (tag ``BitstringStatusList``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
 ALL_TAGS = ["vc2.0", RDFC, JCS, "BitstringStatusList", "vc-api"]
+STATUS_REFERENCE = "https://www.w3.org/TR/vc-bitstring-status-list/"
 
 
 def implementation(server: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +31,9 @@ def implementation(server: dict[str, Any]) -> dict[str, Any]:
     def issuer(tags: list[str], options: dict[str, Any]) -> dict[str, Any]:
         return {"id": did, "endpoint": issue, "tags": tags, "headers": headers, "options": options}
 
-    status = {"type": "BitstringStatusListEntry"}
+    # statusReference: what the entries point to about the status (the suite only checks
+    # that it is a URL or a list of URLs)
+    status = {"type": "BitstringStatusListEntry", "statusReference": STATUS_REFERENCE}
     return {
         "name": "microcred",
         "implementation": "microcred (local)",

@@ -12,7 +12,7 @@ from microcred.core.dids import Resolver, VerificationMethod
 from microcred.core.errors import MicrocredError
 from microcred.core.loader import DocumentLoader
 from microcred.core.proofs.suites import Cryptosuite, suite_for
-from microcred.core.report import Check, Problem
+from microcred.core.report import Check, Outcome, Problem
 from microcred.core.timeutil import parse_datetime
 
 
@@ -70,7 +70,25 @@ def verify_proofs(
     for index, proof in enumerate(all_proofs):
         label = f"Proof {index + 1} of {len(all_proofs)}" if len(all_proofs) > 1 else "The proof"
         checks.extend(_verify_one(document, proof, all_proofs, label, loader, resolver, expect))
-    return checks
+    return _allow_other_signers(checks)
+
+
+def _allow_other_signers(checks: list[Check]) -> list[Check]:
+    """A valid proof by someone other than the issuer (a witness, an endorser in a proof
+    set or chain) is no failure once another valid proof is the issuer's: it is reported
+    as a warning.  Without any proof of the issuer's, each stays a failure."""
+    issuer_checks = [c for c in checks if c.name == "issuer"]
+    others = [
+        c
+        for c in issuer_checks
+        if c.outcome is Outcome.FAIL and c.problem == Problem.INVALID_VERIFICATION_METHOD
+    ]
+    if not others or all(c.outcome is Outcome.FAIL for c in issuer_checks):
+        return checks
+    note = " Another proof is the issuer's, so this one counts as an additional signature."
+    return [
+        Check.warning(c.name, c.message + note, c.problem) if c in others else c for c in checks
+    ]
 
 
 def _verify_one(

@@ -241,3 +241,18 @@ def test_jcs_signature_and_documents_without_context() -> None:
 def test_signature_length_constant() -> None:
     signature = KEY.sign(b"x")
     assert multibase.decode(multibase.encode_base58btc(signature)) == signature
+
+
+def test_a_witness_proof_beside_the_issuer_s_is_a_warning() -> None:
+    witness = Ed25519KeyPair.generate()
+    first = add_proof(_document(), KEY, loader=LOADER, created=NOW, id="urn:uuid:issuer-proof")
+    both = add_proof(
+        first, witness, loader=LOADER, created=NOW, previousProof="urn:uuid:issuer-proof"
+    )
+    checks = _verify(both)
+    assert [c.outcome for c in checks if c.name == "proof"] == [Outcome.PASS, Outcome.PASS]
+    issuer = [c for c in checks if c.name == "issuer"]
+    assert [c.outcome for c in issuer] == [Outcome.PASS, Outcome.WARNING]
+    assert "additional signature" in issuer[1].message
+    only_witness = add_proof(_document(), witness, loader=LOADER, created=NOW)
+    _refused(_verify(only_witness), "which is not the issuer", "INVALID_VERIFICATION_METHOD")
