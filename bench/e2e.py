@@ -36,8 +36,6 @@ import microcred.core.issue as core_issue
 import microcred.services.bulk_awards as awards
 from microcred.adapters.db.credentials import CredentialRepository
 from microcred.adapters.db.engine import make_engine, upgrade
-from microcred.adapters.db.jobs import JobRepository
-from microcred.adapters.db.repositories import AuditRepository
 from microcred.adapters.db.uow import SqlUnitOfWork
 from microcred.bootstrap import build_platform
 from microcred.core.keys import Ed25519KeyPair
@@ -213,18 +211,17 @@ def issued_sample(issuer: Issuer) -> tuple[dict[str, Any], Ed25519KeyPair]:
 STAGES: list[tuple[Any, str, str]] = [
     (awards, "check_request", "check the row (email, dates, key)"),
     (SqlUnitOfWork, "__enter__", "open a transaction (connect, BEGIN)"),
-    (CredentialRepository, "by_idempotency_key", "idempotency lookup (SELECT)"),
+    (CredentialRepository, "ids_by_keys", "idempotency lookup, per batch (SELECT)"),
     (awards, "awardable", "load the achievement (SELECT)"),
     (awards, "get_org", "load the organisation (SELECT)"),
     (awards, "signer_for", "load + unseal the signing key"),
-    (CredentialRepository, "add", "insert the credential (SAVEPOINT)"),
-    (awards, "allocate", "allocate 2 status positions"),
-    (awards, "_credential", "build the credential document"),
-    (Signer, "sign", "issue(): validate before signing"),
-    (core_issue, "add_proof", "add_proof(): canonicalize + sign"),
-    (CredentialRepository, "set_document", "store the signed document (UPDATE)"),
-    (AuditRepository, "append", "audit entry (INSERT)"),
-    (JobRepository, "enqueue", "email job (INSERT)"),
+    (awards, "draw_slots", "draw status positions, per batch"),
+    (awards, "claim_slots", "claim status positions, per batch"),
+    (awards, "credential_document", "build the credential document (template)"),
+    (Signer, "sign", "issue(): validate a template before signing"),
+    (awards, "add_proof", "add_proof(): canonicalize + sign"),
+    (CredentialRepository, "add_many", "insert credentials, per batch"),
+    (CredentialRepository, "add_award_records", "audit entries + email jobs, per batch"),
     (SqlUnitOfWork, "commit", "COMMIT (WAL write + fsync / flush)"),
     (SqlUnitOfWork, "__exit__", "close the transaction"),
 ]
@@ -375,36 +372,16 @@ def render_profile(label: str, profile: Profile) -> list[str]:
 
 
 SUGGESTIONS = """\
-suggestions (services/awards.py, services/status.py, core/issue.py, adapters/db/*):
-  1. Sign with add_proof() instead of issue() inside the platform: issue() validates the
-     whole credential (data model and Open Badges rules, unsafe integers) before every
-     signature, though the platform builds each one from an achievement checked when it
-     was published and a row checked when it was parsed; validate the first credential
-     of a bulk run (or each achievement version once) and sign the rest directly.
-  2. Hoist what is the same for every row out of the per-row transaction: bulk_award
-     calls award() per row, which loads the achievement, the organisation and the keys
-     and unseals the signing key (AES-GCM + key pair) again each time; load them once per
-     bulk run (re-checking the achievement's state under the row's lock, or not at all
-     for a run that started on a published one).
-  3. Fewer statements per credential: allocate() runs SELECT current list + UPDATE used
-     + SAVEPOINT/INSERT/RELEASE for each of the two purposes; the credential is
-     INSERTed under a SAVEPOINT and UPDATEd once signed.  INSERT ... ON CONFLICT DO
-     NOTHING (SQLite and PostgreSQL both have it) replaces the savepoints; signing
-     before the INSERT (the id and positions are known first) saves the UPDATE; one
-     UPDATE ... RETURNING can take the slots of both lists.
-  4. Batch rows per transaction (say 50): a COMMIT per row is a WAL fsync on SQLite and a
-     WAL flush on PostgreSQL.  Idempotency keys keep re-runs safe (a crash loses at most
-     one uncommitted batch, which the next run issues).  On SQLite, PRAGMA
-     synchronous=NORMAL in WAL mode keeps every commit across a process crash (what
-     tests/integration/test_crash_safety.py checks) and only risks the last commits on a
-     power loss.
-  5. Build SQLAlchemy statements once (insert(...) with bind parameters, executed with a
-     dict) instead of insert(...).values(**row) per call, which rebuilds and re-keys the
-     statement for the cache every time: the 'SQLAlchemy' share of the database stages.
-  6. Overlap the waits: on PostgreSQL a credential waits on about 20 round trips, and the
-     rest is single-threaded Python; several worker processes, each given its own slice
-     of the file, overlap them and use every core (workers sharing one whole file are
-     safe, see the crash test, but mostly skip each other's rows)."""
+suggestions (services/bulk_awards.py, services/status.py, adapters/db/*), after batching:
+  1. Overlap the waits and use both cores: several worker processes, each given its own
+     slice of the file (workers sharing one whole file are safe, see the crash test,
+     but mostly skip each other's rows); on PostgreSQL the round trips dominate.
+  2. Draw and claim status positions for bigger batches (both are per batch already;
+     drawing costs about 2 ms a call), and keep each list's entry prefix instead of
+     building every status entry from scratch.
+  3. Build SQLAlchemy statements once (insert(...) with bind parameters, executed with
+     a list of dicts) instead of insert(...).values(...) per call.
+  4. The rest is add_proof() itself (RDFC-1.0 canonicalization of each credential)."""
 
 
 def _version(package: str) -> str:
