@@ -324,9 +324,18 @@ def check_proofs(node: Mapping[str, Any], path: str, out: Collector) -> None:
 def _check_related_resources(document: Mapping[str, Any], out: Collector) -> None:
     if "relatedResource" not in document:
         return
+    seen: set[str] = set()
     for where, item in _objects(
         document["relatedResource"], "relatedResource", "relatedResource", out
     ):
+        if isinstance(item.get("id"), str):
+            if item["id"] in seen:
+                out.error(
+                    join_path(where, "id"),
+                    f"relatedResource.id {describe(item['id'])} appears twice; each related "
+                    "resource must be listed once.",
+                )
+            seen.add(item["id"])
         if "id" not in item:
             out.error(join_path(where, "id"), "relatedResource.id is missing; it must be a URL.")
         check_id(item, "id", where, out)

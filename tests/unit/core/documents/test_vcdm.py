@@ -300,3 +300,21 @@ class TestVersion11:
         issues = validate_credential(self.v1(validUntil="2030-01-01T00:00:00Z"))
         assert warning_paths(issues) == ["validUntil"]
         assert "expirationDate" in issues[0].message
+
+
+def test_related_resources_are_listed_once() -> None:
+    from microcred.core.documents import validate_credential
+
+    resource = {"id": "https://www.w3.org/ns/credentials/v2", "digestSRI": "sha384-abc"}
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSubject": {"id": "did:example:s", "name": "S"},
+        "relatedResource": [resource, dict(resource)],
+    }
+    issues = [i for i in validate_credential(document) if i.severity == "error"]
+    assert [i.path for i in issues] == ["relatedResource[1].id"]
+    assert "appears twice" in issues[0].message
+    document["relatedResource"] = [resource]
+    assert [i for i in validate_credential(document) if i.severity == "error"] == []
