@@ -244,13 +244,14 @@ def _award_batch(run: _Run, batch: list[tuple[CsvRow, str]], result: BulkResult)
                 except BaseException as exc:  # an interruption: keep what is done
                     interrupted = exc
                     break
+        prepared = list(made)  # _store leaves in ``made`` only the rows it inserted
         lost = _store(run, uow, credentials, status, signer, made)
         uow.commit()
     if lost:  # concurrent awards issued these keys first
         with run.platform.uow() as uow:
             if isinstance(uow.credentials, BatchCredentials):
                 taken = uow.credentials.ids_by_keys(run.org_id, lost)
-                for item in made:
+                for item in prepared:
                     if item.key in lost:
                         outcome[item.row.line] = (False, taken[item.key])
     for item in made:
