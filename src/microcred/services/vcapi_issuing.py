@@ -41,7 +41,7 @@ from microcred.domain.achievements import Achievement
 from microcred.domain.awards import StatusPurpose, StoredCredential, is_did
 from microcred.domain.model import Actor, AuditEntry, Role
 from microcred.services.errors import Conflict, InvalidInput, ServiceError
-from microcred.services.keys import get_org, signer_for
+from microcred.services.keys import Signer, get_org, signer_for
 from microcred.services.organisations import SIGNING_SUITES, Platform
 from microcred.services.ports import UnitOfWork
 from microcred.services.status import allocate, status_list_url
@@ -239,35 +239,16 @@ def issue_credential(
     :class:`Conflict` when the organisation already issued a credential with its ``id``.
     """
     actor.require(org_id, Role.ISSUER)
-    if not isinstance(credential, Mapping):
-        raise MalformedCredential("credential must be a JSON object")
-    if "proof" in credential:
-        raise MalformedCredential("credential already has a proof; send it unsigned")
-    given_id = credential.get("id")
-    if isinstance(given_id, str) and given_id.startswith(credential_url(platform.base_url, "")):
-        raise InvalidInput(
-            "credential.id names a credential of this platform; leave id out to be given one"
-        )
+    submitted = _submitted(platform, credential)
     now = platform.clock()
     with platform.uow() as uow:
         signer = signer_for(platform, uow, get_org(uow, org_id), loader)
         record_id = str(uuid.uuid4())
-        version = _version(credential)
+        version = _version(submitted)
         suite = _suite(options, signer.suite, version)
-        document = _completed(platform, credential, record_id, version, suite, options, now)
+        document = _completed(platform, submitted, record_id, version, suite, options, now)
         _check(document, signer.did, platform.base_url)
-        record = StoredCredential(
-            id=record_id,
-            org_id=org_id,
-            # NULL: no achievement.  StoredCredential.achievement_id is still typed str
-            # (domain/awards.py); it must become ``str | None`` and this ignore go.
-            achievement_id=None,
-            idempotency_key=document_key(str(document["id"])),
-            document={},  # signed below, once the status positions are known
-            issued_at=now,
-            recipient_did=_subject_did(document),
-            valid_until=_valid_until(document),
-        )
+        record = _record(record_id, org_id, document, now)
         if not uow.credentials.add(record):
             raise Conflict(
                 f"the organisation already issued a credential with id {document['id']!r}; "
@@ -282,17 +263,7 @@ def issue_credential(
         ]
         if entries:
             _add_status(document, entries)
-        try:
-            if suite == "jose":
-                signed: dict[str, Any] = document
-                jwt: str | None = issue_jwt(document, key=signer.pair, loader=signer.loader)
-            else:
-                signed = issue(
-                    document, key=signer.pair, suite=suite, loader=signer.loader, now=now
-                )
-                jwt = None
-        except MicrocredError as exc:
-            raise MalformedCredential(f"the credential cannot be signed: {exc}") from exc
+        signed, jwt = _signed(document, signer, suite, now)
         uow.credentials.set_document(record_id, signed, jwt)
         detail = {"via": "vc-api", "credential_id": document["id"], "suite": suite}
         uow.audit.append(
@@ -300,6 +271,49 @@ def issue_credential(
         )
         uow.commit()
     return replace(record, document=signed, jwt=jwt)
+
+
+def _submitted(platform: Platform, credential: object) -> Mapping[str, Any]:
+    """The caller's credential, if it is one this endpoint may sign."""
+    if not isinstance(credential, Mapping):
+        raise MalformedCredential("credential must be a JSON object")
+    if "proof" in credential:
+        raise MalformedCredential("credential already has a proof; send it unsigned")
+    given_id = credential.get("id")
+    if isinstance(given_id, str) and given_id.startswith(credential_url(platform.base_url, "")):
+        raise InvalidInput(
+            "credential.id names a credential of this platform; leave id out to be given one"
+        )
+    return credential
+
+
+def _record(
+    record_id: str, org_id: str, document: Mapping[str, Any], now: datetime
+) -> StoredCredential:
+    """The stored row of a VC-API credential: no achievement; signed once its status
+    positions are known."""
+    return StoredCredential(
+        id=record_id,
+        org_id=org_id,
+        achievement_id=None,
+        idempotency_key=document_key(str(document["id"])),
+        document={},
+        issued_at=now,
+        recipient_did=_subject_did(document),
+        valid_until=_valid_until(document),
+    )
+
+
+def _signed(
+    document: dict[str, Any], signer: Signer, suite: str, now: datetime
+) -> tuple[dict[str, Any], str | None]:
+    """The signed credential (and its compact JWS for the ``jose`` suite)."""
+    try:
+        if suite == "jose":
+            return document, issue_jwt(document, key=signer.pair, loader=signer.loader)
+        return issue(document, key=signer.pair, suite=suite, loader=signer.loader, now=now), None
+    except MicrocredError as exc:
+        raise MalformedCredential(f"the credential cannot be signed: {exc}") from exc
 
 
 def _version(credential: Mapping[str, Any]) -> int | None:
