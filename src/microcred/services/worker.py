@@ -77,6 +77,8 @@ def send_award(platform: Platform, mailer: Mailer, job: Job) -> None:
         log.info("job %s: credential %s was revoked; no email", job.id, fields["credential_id"])
 
 
+#: Payload members that are secrets, dropped once the job is done.
+SECRETS: dict[str, tuple[str, ...]] = {"email.award": ("claim_token",)}
 HANDLERS: Mapping[str, Handler] = MappingProxyType({"email.award": send_award})
 
 
@@ -114,7 +116,7 @@ def run_once(
     if time.monotonic() - started > lease.total_seconds():
         log.warning("job %s outlived its lease: another worker may have run it too", job.id)
     with platform.uow() as uow:
-        uow.jobs.complete(job.id)
+        uow.jobs.complete(job.id, forget=SECRETS.get(job.kind, ()))
         uow.commit()
     log.info("job %s (%s) done on try %s", job.id, job.kind, job.attempts)
     return True

@@ -158,7 +158,9 @@ def test_the_award_email_says_what_was_earned_and_where_to_claim_it(engine: Engi
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Tom &amp; Jerry&#x27;s &lt;Org&gt;" in html
-    assert job_row(engine, job)["state"] == "done"
+    done = job_row(engine, job)
+    assert done["state"] == "done"
+    assert done["payload"] == {"credential_id": credential, "email": "learner@example.org"}
     assert run_once(make_platform(engine), mailer, now=T0) is False  # nothing else due
 
 

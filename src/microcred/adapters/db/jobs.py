@@ -53,10 +53,15 @@ class JobRepository:
         )
         return Job(row["id"], row["kind"], row["payload"], row["attempts"] + 1, row["run_at"])
 
-    def complete(self, job_id: int) -> None:
-        self._c.execute(
-            update(t.jobs).where(t.jobs.c.id == job_id).values(state=DONE, locked_until=None)
-        )
+    def complete(self, job_id: int, forget: tuple[str, ...] = ()) -> None:
+        """Mark the job done, dropping the payload members named in ``forget`` (secrets
+        such as claim tokens need not outlive the job)."""
+        values: dict[str, object] = {"state": DONE, "locked_until": None}
+        if forget:
+            query = select(t.jobs.c.payload).where(t.jobs.c.id == job_id)
+            payload = self._c.execute(query).scalar_one()
+            values["payload"] = {k: v for k, v in payload.items() if k not in forget}
+        self._c.execute(update(t.jobs).where(t.jobs.c.id == job_id).values(**values))
 
     def fail(self, job_id: int, error: str, retry_at: datetime | None) -> None:
         """Record a failure: run again at ``retry_at``, or give up when it is None."""
