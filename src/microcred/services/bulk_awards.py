@@ -248,12 +248,7 @@ def _award_batch(run: _Run, batch: list[tuple[CsvRow, str]], result: BulkResult)
         lost = _store(run, uow, credentials, status, signer, made)
         uow.commit()
     if lost:  # concurrent awards issued these keys first
-        with run.platform.uow() as uow:
-            if isinstance(uow.credentials, BatchCredentials):
-                taken = uow.credentials.ids_by_keys(run.org_id, lost)
-                for item in prepared:
-                    if item.key in lost:
-                        outcome[item.row.line] = (False, taken[item.key])
+        outcome.update(_taken_first(run, prepared, lost))
     for item in made:
         outcome.setdefault(item.row.line, (True, item.record.id))
     for row, _ in batch:
@@ -264,6 +259,15 @@ def _award_batch(run: _Run, batch: list[tuple[CsvRow, str]], result: BulkResult)
     if interrupted is not None:
         raise interrupted
     return go_on
+
+
+def _taken_first(run: _Run, prepared: list[_Row], lost: set[str]) -> dict[int, tuple[bool, str]]:
+    """Rows whose keys a concurrent award issued first: already issued, under its id."""
+    with run.platform.uow() as uow:
+        if not isinstance(uow.credentials, BatchCredentials):  # pragma: no cover
+            return {}
+        taken = uow.credentials.ids_by_keys(run.org_id, lost)
+    return {item.row.line: (False, taken[item.key]) for item in prepared if item.key in lost}
 
 
 def _refused(
@@ -430,6 +434,14 @@ def _store(
             _sign_row(run, signer, item)
             resigned.append((item.record.id, item.record.document, item.jwt))
     credentials.set_documents(resigned)
+    credentials.add_award_records(*_award_records(run, kept))
+    return lost
+
+
+def _award_records(
+    run: _Run, kept: list[_Row]
+) -> tuple[list[AuditEntry], list[tuple[str, Mapping[str, object], datetime]]]:
+    """The audit entry and the email job of each credential the batch inserted."""
     entries = [
         AuditEntry(
             run.org_id,
@@ -454,8 +466,7 @@ def _store(
         for item in kept
         if item.recipient.email
     ]
-    credentials.add_award_records(entries, jobs)
-    return lost
+    return entries, jobs
 
 
 def _award_row(
