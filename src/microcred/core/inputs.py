@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from microcred.core import baking, jose, ob2
+from microcred.core.documents.values import has_type
 from microcred.core.errors import MicrocredError
 from microcred.core.jsonutil import parse_json
 from microcred.core.loader import Fetcher
@@ -85,7 +86,7 @@ def verify_document(
 ) -> VerificationReport:
     if isinstance(document, Mapping) and _is_ob2(document):
         return ob2.verify_ob2(document, fetch=fetch, now=now or verifier.now())
-    if isinstance(document, Mapping) and _has_type(document, "VerifiablePresentation"):
+    if isinstance(document, Mapping) and has_type(document, "VerifiablePresentation"):
         return verify_presentation(document, challenge=None, verifier=verifier, now=now)
     return verify_credential(document, verifier=verifier, now=now)
 
@@ -107,13 +108,8 @@ def _is_ob2(document: Mapping[str, Any]) -> bool:
     context = document.get("@context")
     contexts = context if isinstance(context, list) else [context]
     return "https://w3id.org/openbadges/v2" in contexts or (
-        _has_type(document, "Assertion") and "verification" in document
+        has_type(document, "Assertion") and "verification" in document
     )
-
-
-def _has_type(document: Mapping[str, Any], name: str) -> bool:
-    types = document.get("type")
-    return name == types or (isinstance(types, list) and name in types)
 
 
 def _refused(message: str) -> VerificationReport:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+from microcred.core.documents.values import has_type, node_id
 from microcred.core.proofs import ProofExpectations, verify_proofs
 from microcred.core.report import Check, Problem, VerificationReport
 from microcred.core.verify import (
@@ -50,10 +51,7 @@ def verify_presentation(
 
 
 def _holder(document: Mapping[str, Any]) -> str | None:
-    holder = document.get("holder")
-    if isinstance(holder, dict):
-        holder = holder.get("id")
-    return holder if isinstance(holder, str) else None
+    return node_id(document.get("holder"))
 
 
 def _proof_checks(
@@ -128,8 +126,7 @@ def _credential_checks(
 
 def _enveloped_token(credential: Mapping[str, Any]) -> str | None:
     """The compact JWS inside an ``EnvelopedVerifiableCredential``'s data: URL, if any."""
-    types = credential.get("type")
-    if "EnvelopedVerifiableCredential" not in (types if isinstance(types, list) else [types]):
+    if not has_type(credential, "EnvelopedVerifiableCredential"):
         return None
     url = credential.get("id")
     if not isinstance(url, str) or not url.startswith("data:"):

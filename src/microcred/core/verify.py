@@ -16,6 +16,7 @@ from typing import Any
 from microcred.core import jose
 from microcred.core.dids import Resolver
 from microcred.core.documents import Issue, validate_document, validate_presentation
+from microcred.core.documents.values import node_id
 from microcred.core.errors import CanonicalizationError, MicrocredError
 from microcred.core.jsonutil import MAX_BYTES, check_depth, parse_json
 from microcred.core.loader import DocumentLoader
@@ -154,10 +155,7 @@ def _merge_context_failure(report: VerificationReport, proof_checks: list[Check]
 
 
 def issuer_id(document: Mapping[str, Any]) -> str | None:
-    issuer = document.get("issuer")
-    if isinstance(issuer, dict):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
+    return node_id(document.get("issuer"))
 
 
 def context_check(
