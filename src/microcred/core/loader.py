@@ -57,6 +57,12 @@ def _bundled(variant: str) -> Mapping[str, Any]:
     return read_context_folder(resources.files("microcred.core").joinpath("contexts"), variant)
 
 
+@functools.cache
+def _bundled_bytes(variant: str) -> Mapping[str, bytes]:
+    """The bundled contexts by URL as the exact bytes shipped (read once)."""
+    return read_context_bytes(resources.files("microcred.core").joinpath("contexts"), variant)
+
+
 #: The index copied with the bundled contexts, and the optional index of the contexts added.
 INDEX_FILE = "index.json"
 EXTRA_INDEX_FILE = "index-extra.json"
@@ -68,6 +74,11 @@ def read_context_folder(folder: Traversable, variant: str = "published") -> dict
 
     An extra entry may not name a URL that ``index.json`` already lists.
     """
+    return {url: json.loads(raw) for url, raw in read_context_bytes(folder, variant).items()}
+
+
+def read_context_bytes(folder: Traversable, variant: str = "published") -> dict[str, bytes]:
+    """Like :func:`read_context_folder`, but each context as the exact bytes of its file."""
     index = json.loads(folder.joinpath(INDEX_FILE).read_bytes())
     extra_file = folder.joinpath(EXTRA_INDEX_FILE)
     extra = json.loads(extra_file.read_bytes()) if extra_file.is_file() else []
@@ -77,7 +88,7 @@ def read_context_folder(folder: Traversable, variant: str = "published") -> dict
             raise DocumentLoaderError(
                 f"{EXTRA_INDEX_FILE} lists {entry['url']}, which {INDEX_FILE} already lists"
             )
-    contexts: dict[str, Any] = {}
+    contexts: dict[str, bytes] = {}
     for entry in [*index, *extra]:
         is_validator = entry["file"] == OB_303_VALIDATOR_FILE
         if is_validator != (variant == "validator") and entry["url"] == OB_303_URL:
@@ -85,7 +96,7 @@ def read_context_folder(folder: Traversable, variant: str = "published") -> dict
         raw = folder.joinpath(entry["file"]).read_bytes()
         if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
             raise DocumentLoaderError(f"bundled context {entry['file']} is corrupt")
-        contexts[entry["url"]] = json.loads(raw)
+        contexts[entry["url"]] = raw
     return contexts
 
 
@@ -112,10 +123,13 @@ class DocumentLoader:
         accept_ob_validator_context: bool = False,
     ) -> None:
         variant = "validator" if accept_ob_validator_context else "published"
+        self._variant = variant
         self._documents: dict[str, Any] = {**_bundled(variant), **(extra or {})}
+        self._extra_urls = frozenset(extra or ())
         self._fetcher = fetcher
         self._allowed_hosts = frozenset(host.lower() for host in allowed_hosts)
         self._fetched: dict[str, Any] = {}
+        self._fetched_bytes: dict[str, bytes] = {}
 
     @property
     def fingerprint(self) -> str | None:
@@ -148,6 +162,22 @@ class DocumentLoader:
             document = self._fetch(url)
         return RemoteDocument(url=url, document=document)
 
+    def load_bytes(self, url: str) -> bytes:
+        """The exact bytes of the resource at ``url``: a bundled context as shipped, or the
+        body that an allowed fetch returned (any media type; it need not be JSON).
+
+        Raises :class:`DocumentLoaderError` for a document given through ``extra`` (held as
+        parsed JSON only, so its bytes are unknown) and for a URL it may not fetch.
+        """
+        if url in self._extra_urls:
+            raise DocumentLoaderError(
+                f"the document {url} was given as parsed JSON, so its exact bytes are unknown"
+            )
+        raw = _bundled_bytes(self._variant).get(url)
+        if raw is None:
+            raw = self._fetched_bytes.get(url)
+        return self._fetch_bytes(url) if raw is None else raw
+
     def load_copy(self, url: str) -> Any:
         """A deep copy of the document, safe for the caller to change."""
         return copy.deepcopy(self.load(url).document)
@@ -157,6 +187,15 @@ class DocumentLoader:
         return self.load(url).as_pyld()
 
     def _fetch(self, url: str) -> Any:
+        body = self._fetch_bytes(url)
+        try:
+            document = parse_json(body, max_bytes=MAX_CONTEXT_BYTES)
+        except InputError as exc:
+            raise DocumentLoaderError(f"the document at {url} is not usable: {exc}") from exc
+        self._fetched[url] = document
+        return document
+
+    def _fetch_bytes(self, url: str) -> bytes:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         if self._fetcher is None:
@@ -168,12 +207,10 @@ class DocumentLoader:
                 f"the document {url} is not bundled and its host is not on the allow-list"
             )
         try:
-            document = parse_json(self._fetcher(url), max_bytes=MAX_CONTEXT_BYTES)
-        except InputError as exc:
-            raise DocumentLoaderError(f"the document at {url} is not usable: {exc}") from exc
+            body = self._fetcher(url)
         except DocumentLoaderError:
             raise
         except Exception as exc:
             raise DocumentLoaderError(f"fetching {url} failed: {exc}") from exc
-        self._fetched[url] = document
-        return document
+        self._fetched_bytes[url] = body
+        return body

@@ -16,6 +16,7 @@ from typing import Any
 from microcred.core import jose
 from microcred.core.dids import Resolver
 from microcred.core.documents import Issue, validate_document, validate_presentation
+from microcred.core.documents.integrity import check_related_resources
 from microcred.core.documents.values import node_id
 from microcred.core.errors import CanonicalizationError, MicrocredError
 from microcred.core.jsonutil import MAX_BYTES, check_depth, parse_json
@@ -108,6 +109,7 @@ def _verify_secured_document(
     rdf_secured = _has_rdf_proof(document)
     report.add(context_check(document, verifier.loader, canonicalize=not rdf_secured))
     report.add(schema_check(document))
+    _add_related_resource_check(document, verifier.loader, report)
     proof_checks = verify_proofs(
         document,
         loader=verifier.loader,
@@ -208,6 +210,32 @@ def schema_check(document: Mapping[str, Any], *, presentation: bool = False) -> 
     return Check.passed("schema", "The document follows the data model rules.")
 
 
+def related_resource_check(document: Mapping[str, Any], loader: DocumentLoader) -> Check:
+    """``relatedResource`` digests (VC Data Model 2.0 section 5.3) against the bytes the
+    loader holds or may fetch: a mismatch or a malformed digest fails, a resource the loader
+    cannot give is a warning (its digest is not checked)."""
+    result = check_related_resources(document, loader.load_bytes)
+    errors = [i for i in result.issues if i.severity == "error"]
+    if errors:
+        return Check.failed("relatedResource", _issue_sentence(errors), errors[0].problem)
+    if result.issues:
+        return Check.warning("relatedResource", _issue_sentence(result.issues))
+    if not result.checked:
+        return Check.skipped("relatedResource", "No related resource has a digest to check.")
+    return Check.passed(
+        "relatedResource",
+        f"The digests of the related resources match: {'; '.join(result.checked)}.",
+    )
+
+
+def _add_related_resource_check(
+    document: Mapping[str, Any], loader: DocumentLoader, report: VerificationReport
+) -> None:
+    """Only a document that lists related resources gets a ``relatedResource`` check."""
+    if "relatedResource" in document:
+        report.add(related_resource_check(document, loader))
+
+
 def _issue_sentence(issues: list[Issue]) -> str:
     first = "; ".join(f"{i.path}: {i.message}" if i.path else i.message for i in issues[:3])
     more = f" (and {len(issues) - 3} more)" if len(issues) > 3 else ""
@@ -281,6 +309,7 @@ def _verify_jwt(
     report.document = credential
     report.checks.insert(1, context_check(credential, verifier.loader))
     report.checks.insert(2, schema_check(credential))
+    _add_related_resource_check(credential, verifier.loader, report)
     report.extend(_status_checks(credential, verifier.status_checker, now))
     trust = _trust_check(credential, verifier.trusted_issuers)
     if trust is not None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import microcred.core
 from microcred.core.errors import DocumentLoaderError
 from microcred.core.loader import (
     OB_303_URL,
@@ -18,6 +19,7 @@ VC2 = "https://www.w3.org/ns/credentials/v2"
 VC1 = "https://www.w3.org/2018/credentials/v1"
 EXAMPLES_V1 = "https://www.w3.org/2018/credentials/examples/v1"
 ODRL = "https://www.w3.org/ns/odrl.jsonld"
+CONTEXTS = Path(microcred.core.__file__).parent / "contexts"
 
 
 def test_serves_every_bundled_context_offline() -> None:
@@ -199,3 +201,42 @@ def test_a_vc_1_1_credential_with_the_examples_context_canonizes_offline() -> No
     assert "<https://example.org/examples#AlumniCredential>" in nquads
     assert '<http://schema.org/alumniOf> "Example University"' in nquads
     assert canonize(credential, DocumentLoader()) == nquads
+
+
+def test_load_bytes_gives_a_bundled_context_exactly_as_shipped() -> None:
+    loader = DocumentLoader()
+    raw = loader.load_bytes(VC2)
+    assert json.loads(raw) == loader.load(VC2).document
+    index = json.loads((CONTEXTS / "index.json").read_bytes())
+    assert {e["url"]: e["sha256"] for e in index}[VC2] == hashlib.sha256(raw).hexdigest()
+
+
+def test_load_bytes_follows_the_ob_context_variant() -> None:
+    published = DocumentLoader().load_bytes(OB_303_URL)
+    validator = DocumentLoader(accept_ob_validator_context=True).load_bytes(OB_303_URL)
+    assert published != validator and b"jti" in validator
+
+
+def test_load_bytes_of_an_extra_document_is_refused() -> None:
+    loader = DocumentLoader(extra={VC2: {"@context": {}}})
+    with pytest.raises(DocumentLoaderError, match="given as parsed JSON"):
+        loader.load_bytes(VC2)
+
+
+def test_load_bytes_fetches_once_under_the_allow_list_and_shares_with_load() -> None:
+    calls: list[str] = []
+    body = b'{"@context": {"x": "https://x.example/x"}}'
+
+    def fetcher(url: str) -> bytes:
+        calls.append(url)
+        return body
+
+    loader = DocumentLoader(fetcher=fetcher, allowed_hosts=["good.example"])
+    url = "https://good.example/c.jsonld"
+    assert loader.load(url).document["@context"]["x"] == "https://x.example/x"
+    assert loader.load_bytes(url) == body and calls == [url]
+    other = "https://good.example/image.png"
+    assert loader.load_bytes(other) == body and loader.load_bytes(other) == body
+    assert calls == [url, other]
+    with pytest.raises(DocumentLoaderError, match="not on the allow-list"):
+        loader.load_bytes("https://evil.example/c.jsonld")
