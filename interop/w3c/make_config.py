@@ -2,11 +2,14 @@
 
 ``python make_config.py server.json SUITE_DIR [SUITE_DIR ...]`` writes the same file into
 each suite checkout: one implementation, "microcred", whose endpoints are the platform's
-W3C VC-API routes, authorised with the issuer key.  Three issuer entries share the
-organisation's did:web and differ only in the ``options`` sent with each request:
-eddsa-rdfc-2022 (tags ``vc2.0``, ``eddsa-rdfc-2022``, ``vc-api``), eddsa-jcs-2022 (tag
-``eddsa-jcs-2022``) and eddsa-rdfc-2022 with a ``BitstringStatusListEntry`` that has a
-``statusReference`` (tag ``BitstringStatusList``).
+W3C VC-API routes, each issuer authorised with its organisation's issuer key.
+
+* the did:web organisation (``did_web``): eddsa-rdfc-2022 (tags ``vc2.0``, ``vc-api``),
+  and eddsa-rdfc-2022 with a ``BitstringStatusListEntry`` that has a ``statusReference``
+  (tag ``BitstringStatusList``);
+* the did:key organisation (``did_key``): eddsa-rdfc-2022 (tag ``eddsa-rdfc-2022``) and
+  eddsa-jcs-2022 (tag ``eddsa-jcs-2022``).  The EdDSA suite resolves a proof's
+  ``verificationMethod`` as a did:key only (its ``tests/didResolver.js``).
 """
 
 from __future__ import annotations
@@ -22,25 +25,37 @@ ALL_TAGS = ["vc2.0", RDFC, JCS, "BitstringStatusList", "vc-api"]
 STATUS_REFERENCE = "https://www.w3.org/TR/vc-bitstring-status-list/"
 
 
+def _headers(organisation: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {organisation['api_key']}"}
+
+
 def implementation(server: dict[str, Any]) -> dict[str, Any]:
     base = str(server["base_url"]).rstrip("/")
-    did = str(server["did"])
-    headers = {"Authorization": f"Bearer {server['api_key']}"}
+    headers = _headers(server["did_web"])
     issue = f"{base}/credentials/issue"
 
-    def issuer(tags: list[str], options: dict[str, Any]) -> dict[str, Any]:
-        return {"id": did, "endpoint": issue, "tags": tags, "headers": headers, "options": options}
+    def issuer(org: str, tags: list[str], options: dict[str, Any]) -> dict[str, Any]:
+        organisation = server[org]
+        return {
+            "id": str(organisation["did"]),
+            "endpoint": issue,
+            "tags": tags,
+            "headers": _headers(organisation),
+            "options": options,
+        }
 
     # statusReference: what the entries point to about the status (the suite only checks
     # that it is a URL or a list of URLs)
     status = {"type": "BitstringStatusListEntry", "statusReference": STATUS_REFERENCE}
+    with_status = {"cryptosuite": RDFC, "credentialStatus": status}
     return {
         "name": "microcred",
         "implementation": "microcred (local)",
         "issuers": [
-            issuer(["vc2.0", RDFC, "vc-api"], {"cryptosuite": RDFC}),
-            issuer([JCS], {"cryptosuite": JCS}),
-            issuer(["BitstringStatusList"], {"cryptosuite": RDFC, "credentialStatus": status}),
+            issuer("did_web", ["vc2.0", "vc-api"], {"cryptosuite": RDFC}),
+            issuer("did_web", ["BitstringStatusList"], with_status),
+            issuer("did_key", [RDFC], {"cryptosuite": RDFC}),
+            issuer("did_key", [JCS], {"cryptosuite": JCS}),
         ],
         "verifiers": [
             {

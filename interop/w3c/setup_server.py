@@ -2,10 +2,10 @@
 
 Makes a self-signed certificate for 127.0.0.1 (``cert.pem`` / ``key.pem``), migrates the
 database named by ``MICROCRED_DATABASE_URL`` (or the SQLite file in ``MICROCRED_DATA_DIR``),
-creates the organisation ``--slug`` unless it exists, and gives it a new issuer-role API
-key.  Prints JSON for ``make_config.py``: the base URL, the organisation's did:web and
-the key.  Run it with the same environment as ``microcred serve``; ``MICROCRED_BASE_URL``
-must be ``https://127.0.0.1:<port>``.
+creates the organisations ``--slug`` (did:web) and ``--key-slug`` (did:key) unless they
+exist, and gives each a new issuer-role API key.  Prints JSON for ``make_config.py``: the
+base URL and, per organisation, its DID and its key.  Run it with the same environment as
+``microcred serve``; ``MICROCRED_BASE_URL`` must be ``https://127.0.0.1:<port>``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from microcred.bootstrap import build_platform
 from microcred.domain.model import SYSTEM, Role
 from microcred.services.access import create_api_key, organisation_by_slug
 from microcred.services.errors import NotFound
-from microcred.services.identity import issuer_did
-from microcred.services.organisations import create_organisation
+from microcred.services.keys import did_of
+from microcred.services.organisations import Platform, create_organisation
 from microcred.settings import Settings
 
 
@@ -64,9 +64,28 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     return cert_file, key_file
 
 
+def organisation(platform: Platform, slug: str, did_method: str) -> dict[str, str]:
+    """The organisation ``slug`` (made if missing) and a new issuer-role API key of it."""
+    try:
+        org = organisation_by_slug(platform, slug)
+    except NotFound:
+        org = create_organisation(
+            platform,
+            name="W3C test suites" + (" (did:key)" if did_method == "key" else ""),
+            slug=slug,
+            owner_email="suites@example.org",
+            did_method=did_method,
+        )
+    if org.did_method != did_method:
+        raise SystemExit(f"{slug} issues as did:{org.did_method}, not did:{did_method}")
+    issued = create_api_key(platform, org.id, name="w3c suites", role=Role.ISSUER, actor=SYSTEM)
+    return {"did": did_of(platform, org), "api_key": issued.secret}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--slug", default="w3c")
+    parser.add_argument("--slug", default="w3c", help="the did:web organisation")
+    parser.add_argument("--key-slug", default="w3c-key", help="the did:key organisation")
     parser.add_argument("--cert-dir", type=Path, required=True)
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -76,19 +95,12 @@ def main() -> None:
     cert_file, key_file = make_certificate(args.cert_dir)
     upgrade(make_engine(settings.database_url))
     platform = build_platform(settings)
-    try:
-        org = organisation_by_slug(platform, args.slug)
-    except NotFound:
-        org = create_organisation(
-            platform, name="W3C test suites", slug=args.slug, owner_email="suites@example.org"
-        )
-    issued = create_api_key(platform, org.id, name="w3c suites", role=Role.ISSUER, actor=SYSTEM)
     print(
         json.dumps(
             {
                 "base_url": settings.base_url,
-                "did": issuer_did(settings.base_url, org.slug),
-                "api_key": issued.secret,
+                "did_web": organisation(platform, args.slug, "web"),
+                "did_key": organisation(platform, args.key_slug, "key"),
                 "cert": str(cert_file),
                 "key": str(key_file),
             },

@@ -11,7 +11,7 @@ from rich.markup import escape
 from microcred.adapters.db.engine import make_engine, upgrade
 from microcred.bootstrap import build_platform
 from microcred.services.errors import ServiceError
-from microcred.services.identity import issuer_did
+from microcred.services.keys import did_of
 from microcred.services.organisations import create_organisation
 from microcred.settings import Settings
 
@@ -38,16 +38,28 @@ def org_create(
     name: Annotated[str, typer.Option(help="Display name.")],
     owner: Annotated[str, typer.Option(help="Owner's email address.")],
     suite: Annotated[str, typer.Option(help="Signing suite.")] = "eddsa-rdfc-2022",
+    did_method: Annotated[
+        str,
+        typer.Option(
+            help="web: did:web served here, keys can rotate; key: the did:key of its one "
+            "key, resolved offline, never rotated.  Fixed for good."
+        ),
+    ] = "web",
 ) -> None:
-    """Create an organisation, its owner, its did:web and its first signing key."""
+    """Create an organisation, its owner, its first signing key and its DID."""
     settings = Settings.from_env()
     platform = build_platform(settings)
     try:
         org = create_organisation(
-            platform, name=name, slug=slug, owner_email=owner, signing_suite=suite
+            platform,
+            name=name,
+            slug=slug,
+            owner_email=owner,
+            signing_suite=suite,
+            did_method=did_method,
         )
     except ServiceError as exc:
         Console(stderr=True, emoji=False).print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
-    did = issuer_did(settings.base_url, org.slug)
+    did = did_of(platform, org)
     _console().print(f"created {escape(org.slug)} ({escape(org.name)}), issuer {escape(did)}")

@@ -62,6 +62,12 @@ def valid_slug(slug: str) -> bool:
     return bool(_SLUG.match(slug))
 
 
+#: How an organisation is identified as an issuer, chosen at its creation: ``web``, a
+#: did:web served by the platform (its keys can rotate), or ``key``, the did:key of its
+#: one signing key (resolved offline by anyone, but the key cannot change).
+DID_METHODS = ("web", "key")
+
+
 @dataclass(frozen=True)
 class Organisation:
     id: str
@@ -72,6 +78,12 @@ class Organisation:
     url: str | None = None
     email: str | None = None
     description: str | None = None
+    did_method: str = "web"
+
+    @property
+    def is_did_key(self) -> bool:
+        """Whether the organisation issues as the did:key of its signing key."""
+        return self.did_method == "key"
 
 
 @dataclass(frozen=True)

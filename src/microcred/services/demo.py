@@ -32,7 +32,7 @@ from microcred.services.achievements import (
 )
 from microcred.services.bulk_awards import bulk_award
 from microcred.services.errors import Conflict, InvalidInput, NotFound
-from microcred.services.identity import issuer_did
+from microcred.services.keys import did_of
 from microcred.services.organisations import Platform, create_organisation
 from microcred.services.status import revoke, status_list_url, suspend
 
@@ -258,7 +258,7 @@ def set_up_demo(
     shown = _find(credentials, SHOWN)
     return DemoResult(
         org=org,
-        did=issuer_did(platform.base_url, org.slug),
+        did=did_of(platform, org),
         owner_email=OWNER_EMAIL,
         owner_password=owner_password,
         achievements=tuple(achievements),

@@ -5,6 +5,9 @@ unit of work.  :func:`rotate_key` makes a new key the signer; the old ones stay 
 document (what they signed still verifies).  :func:`mark_compromised` records from when a
 key can no longer be trusted, replaces it if it was the signer, and lists the credentials
 it signed from then on (the operator decides whether to revoke and re-issue them).
+
+A did:key organisation's identifier is its key: both are refused for it (a new key would
+be another issuer); such an organisation that needs another key is a new organisation.
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ from microcred.core.loader import DocumentLoader
 from microcred.domain.awards import StoredCredential
 from microcred.domain.model import Actor, AuditEntry, Organisation, Role, StoredKey
 from microcred.services.errors import Conflict, InvalidInput, NotFound
-from microcred.services.identity import current_key, issuer_did, new_key, signing_pair
+from microcred.services.identity import (
+    current_key,
+    new_key,
+    organisation_did,
+    signing_pair,
+    verification_method,
+)
 from microcred.services.organisations import Platform
 from microcred.services.ports import UnitOfWork
 
@@ -70,8 +79,9 @@ class Signer:
 def signer_for(
     platform: Platform, uow: UnitOfWork, org: Organisation, loader: DocumentLoader | None = None
 ) -> Signer:
-    did = issuer_did(platform.base_url, org.slug)
-    key = current_key(uow.keys.for_org(org.id))
+    keys = uow.keys.for_org(org.id)
+    did = organisation_did(platform.base_url, org, keys)
+    key = current_key(keys)
     pair = signing_pair(platform.vault, key, did)
     return Signer(org, did, key, pair, loader or shared_loader())
 
@@ -81,6 +91,16 @@ def get_org(uow: UnitOfWork, org_id: str) -> Organisation:
     if org is None:
         raise NotFound(f"no organisation {org_id}")
     return org
+
+
+def did_of(platform: Platform, org: Organisation) -> str:
+    """The organisation's issuer id (did:web, or the did:key of its key, read from the
+    database: the only case that needs it)."""
+    keys: list[StoredKey] = []
+    if org.is_did_key:
+        with platform.uow() as uow:
+            keys = uow.keys.for_org(org.id)
+    return organisation_did(platform.base_url, org, keys)
 
 
 def organisation_by_slug(platform: Platform, slug: str) -> Organisation:
@@ -98,11 +118,12 @@ def rotate_key(platform: Platform, actor: Actor, org_id: str) -> StoredKey:
     now = platform.clock()
     with platform.uow() as uow:
         org = get_org(uow, org_id)
+        _refuse_did_key(org, "rotating its key")
         keys = uow.keys.for_org(org_id)
         retired = [k for k in keys if k.retired_at is None and k.compromised_at is None]
         for old in retired:
             uow.keys.retire(old.id, now)
-        key = new_key(platform.vault, org, issuer_did(platform.base_url, org.slug), now)
+        key = new_key(platform.vault, org, now)
         uow.keys.add(key)
         detail = {"fragment": key.fragment, "retired": [k.fragment for k in retired]}
         uow.audit.append(AuditEntry(org_id, actor.label, "key.rotate", key.id, detail, now))
@@ -131,6 +152,7 @@ def mark_compromised(
         raise InvalidInput("at: give a timezone-aware moment that is not in the future")
     with platform.uow() as uow:
         org = get_org(uow, org_id)
+        _refuse_did_key(org, "marking its key compromised")
         keys = uow.keys.for_org(org_id)
         key = next((k for k in keys if k.id == key_id), None)
         if key is None:
@@ -139,16 +161,23 @@ def mark_compromised(
             raise Conflict(f"the key {key.fragment} was already marked compromised")
         uow.keys.mark_compromised(key.id, at)
         replacement = _replace_signer(platform, uow, org, keys, key, now)
-        did = issuer_did(platform.base_url, org.slug)
+        method = verification_method(organisation_did(platform.base_url, org, keys), key)
         affected = [
-            c.id
-            for c in uow.credentials.issued_since(org_id, at)
-            if signing_method(c) == f"{did}#{key.fragment}"
+            c.id for c in uow.credentials.issued_since(org_id, at) if signing_method(c) == method
         ]
         detail = {"fragment": key.fragment, "at": at.isoformat(), "affected": len(affected)}
         uow.audit.append(AuditEntry(org_id, actor.label, "key.compromised", key.id, detail, now))
         uow.commit()
     return Compromise(key, replacement, affected)
+
+
+def _refuse_did_key(org: Organisation, doing: str) -> None:
+    if org.is_did_key:
+        raise Conflict(
+            f"the organisation {org.slug!r} issues as a did:key, whose identifier is its key: "
+            f"{doing} would give it a new key, hence another issuer; create a new "
+            "organisation instead (a did:web organisation's keys can rotate)"
+        )
 
 
 def _replace_signer(
@@ -162,7 +191,7 @@ def _replace_signer(
     usable = [k for k in keys if k.retired_at is None and k.compromised_at is None]
     if not usable or usable[-1].id != compromised.id:
         return None
-    key = new_key(platform.vault, org, issuer_did(platform.base_url, org.slug), now)
+    key = new_key(platform.vault, org, now)
     uow.keys.add(key)
     detail = {"fragment": key.fragment, "replaces": compromised.fragment}
     uow.audit.append(AuditEntry(org.id, "system:microcred", "key.create", key.id, detail, now))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 
 from microcred.domain.model import (
+    DID_METHODS,
     SYSTEM,
     Actor,
     AuditEntry,
@@ -18,7 +19,7 @@ from microcred.domain.model import (
     valid_slug,
 )
 from microcred.services.errors import Conflict, InvalidInput
-from microcred.services.identity import issuer_did, new_key
+from microcred.services.identity import new_key
 from microcred.services.ports import Clock, KeyVault, UnitOfWork
 
 SIGNING_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "jose")
@@ -43,12 +44,17 @@ def create_organisation(
     owner_email: str,
     owner_password: str | None = None,
     signing_suite: str = "eddsa-rdfc-2022",
+    did_method: str = "web",
     actor: Actor = SYSTEM,
 ) -> Organisation:
-    """A new organisation with its owner, its did:web and a first signing key."""
+    """A new organisation with its owner and a first signing key.  It issues as its
+    did:web (``did_method="web"``) or as the did:key of that key (``"key"``), for good."""
     _check_new(name, slug, owner_email, signing_suite)
+    _check_did_method(did_method)
     now = platform.clock()
-    org = Organisation(str(uuid.uuid4()), slug, name.strip(), now, signing_suite)
+    org = Organisation(
+        str(uuid.uuid4()), slug, name.strip(), now, signing_suite, did_method=did_method
+    )
     with platform.uow() as uow:
         if uow.organisations.by_slug(slug) is not None:
             raise Conflict(f"the slug {slug!r} is taken")
@@ -59,10 +65,11 @@ def create_organisation(
             user = User(str(uuid.uuid4()), owner_email.lower(), None, hashed)
             uow.members.add_user(user, now)
         uow.members.set_role(org.id, user.id, Role.OWNER, now)
-        key = new_key(platform.vault, org, issuer_did(platform.base_url, slug), now)
+        key = new_key(platform.vault, org, now)
         uow.keys.add(key)
+        created = {"slug": slug, "name": org.name, "did_method": did_method}
         audit = [
-            ("organisation.create", org.id, {"slug": slug, "name": org.name}),
+            ("organisation.create", org.id, created),
             ("member.role", user.id, {"email": user.email, "role": Role.OWNER.value}),
             ("key.create", key.id, {"fragment": key.fragment}),
         ]
@@ -81,3 +88,11 @@ def _check_new(name: str, slug: str, email: str, suite: str) -> None:
         raise InvalidInput(f"owner email {email!r} is not an email address")
     if suite not in SIGNING_SUITES:
         raise InvalidInput(f"signing suite {suite!r}: choose one of {', '.join(SIGNING_SUITES)}")
+
+
+def _check_did_method(method: str) -> None:
+    if method not in DID_METHODS:
+        raise InvalidInput(
+            f"did method {method[:40]!r}: choose web (did:web, keys can rotate) or key "
+            "(did:key of the organisation's one key)"
+        )

@@ -2,12 +2,13 @@
 finding an organisation's credentials by the ``id`` they carry.
 
 The caller gives the whole unsigned credential; the platform checks it, makes sure its
-issuer is the organisation's did:web, optionally gives it ``BitstringStatusListEntry``
-positions in the organisation's status lists, signs it with the organisation's current
-key and keeps it, so that ``GET /credentials/<id>`` serves it and revocation works as
-for awards.  VC Data Model 1.1 inputs are accepted: their ``issuanceDate`` is kept (added
-when missing), and the Data Integrity and status contexts are appended to ``@context``
-when the terms the platform adds would otherwise be undefined.
+issuer is the organisation's DID (did:web or did:key), optionally gives it
+``BitstringStatusListEntry`` positions in the organisation's status lists, signs it with
+the organisation's current key and keeps it, so that ``GET /credentials/<id>`` serves it
+and revocation works as for awards.  VC Data Model 1.1 inputs are accepted: their
+``issuanceDate`` is kept (added when missing), and the Data Integrity and status contexts
+are appended to ``@context`` when the terms the platform adds would otherwise be
+undefined.
 
 A caller-written credential belongs to no achievement: its ``achievement_id`` is NULL
 (nullable since migration 0002).  Before that revision such credentials pointed at a

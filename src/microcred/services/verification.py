@@ -203,6 +203,8 @@ def _signed_by(credential: Mapping[str, Any] | str) -> tuple[Mapping[str, Any], 
 
 
 def _own_key(platform: Platform, method: str) -> tuple[Organisation, StoredKey] | None:
+    """The platform's key behind a did:web ``method``; a did:key organisation's key is
+    never marked compromised (refused), so its methods are not looked up."""
     prefix = issuer_did(platform.base_url, "")
     did, _, fragment = method.partition("#")
     slug = did[len(prefix) :] if did.startswith(prefix) else ""

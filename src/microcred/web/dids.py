@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from microcred.core.errors import DocumentLoaderError
 from microcred.core.loader import Fetcher
 from microcred.domain.model import valid_slug
-from microcred.services.identity import did_document, issuer_did
+from microcred.services.identity import did_document, organisation_did
 from microcred.services.organisations import Platform
 
 
@@ -29,13 +29,14 @@ class OwnDids:
         self._prefix = parts.path.rstrip("/") + "/orgs/"
 
     def document(self, slug: str) -> dict[str, Any] | None:
-        """The DID document of organisation ``slug``, or None if there is none."""
+        """The did:web DID document of organisation ``slug``, or None if there is none (no
+        such organisation, or one that issues as a did:key)."""
         with self._platform.uow() as uow:
             org = uow.organisations.by_slug(slug)
-            if org is None:
+            if org is None or org.is_did_key:
                 return None
             keys = uow.keys.for_org(org.id)
-        return did_document(issuer_did(self._base_url, slug), keys)
+        return did_document(organisation_did(self._base_url, org, keys), keys)
 
     def slug_of(self, url: str) -> str | None:
         """The organisation whose DID document ``url`` is (any scheme), if it is one."""

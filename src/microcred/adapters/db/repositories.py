@@ -26,6 +26,7 @@ class OrganisationRepository:
                 description=org.description,
                 signing_suite=org.signing_suite,
                 created_at=org.created_at,
+                did_method=org.did_method,
             )
         )
 
@@ -54,6 +55,7 @@ def _organisation(row: Any) -> Organisation | None:
         url=row["url"],
         email=row["email"],
         description=row["description"],
+        did_method=row["did_method"],
     )
 
 

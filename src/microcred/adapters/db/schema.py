@@ -71,6 +71,8 @@ organisations = Table(
     Column("description", Text),
     Column("signing_suite", String(32), nullable=False, default="eddsa-rdfc-2022"),
     _at("created_at"),
+    # "web" or "key" (see domain.model.DID_METHODS); fixed at creation
+    Column("did_method", String(8), nullable=False, server_default="web"),
 )
 
 users = Table(

@@ -23,8 +23,8 @@ from microcred.services.credential_queries import (
     search_credentials,
 )
 from microcred.services.errors import Conflict
-from microcred.services.identity import issuer_did
-from microcred.services.keys import rotate_key
+from microcred.services.identity import verification_method
+from microcred.services.keys import did_of, rotate_key
 from microcred.services.organisations import Platform
 from microcred.services.reissue import renew
 from microcred.services.status import MAX_REASON, reinstate, revoke, suspend
@@ -208,15 +208,17 @@ def renew_one(
     status_code=status.HTTP_201_CREATED,
     tags=["keys"],
     summary="A new signing key signs from now on; the old one stays in the DID document (admins)",
-    responses=problems(401, 403, 404),
+    description="Refused (409) for an organisation that issues as a did:key: its identifier "
+    "is its key, so a new key would be another issuer.",
+    responses=problems(401, 403, 404, 409),
 )
 def rotate(scope: InOrg, context: Ctx) -> KeyOut:
     key = rotate_key(context.platform, scope.actor, scope.org.id)
-    did = issuer_did(context.settings.base_url, scope.org.slug)
+    did = did_of(context.platform, scope.org)
     return KeyOut(
         id=key.id,
         fragment=key.fragment,
-        verification_method=f"{did}#{key.fragment}",
+        verification_method=verification_method(did, key),
         public_key_multibase=key.public_key_multibase,
         created_at=key.created_at,
     )

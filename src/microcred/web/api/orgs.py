@@ -17,7 +17,7 @@ from microcred.domain.model import (
     valid_slug,
 )
 from microcred.services import access
-from microcred.services.identity import issuer_did
+from microcred.services.keys import did_of
 from microcred.services.organisations import SIGNING_SUITES, create_organisation
 from microcred.services.ports import ApiKey
 from microcred.web.auth import InOrg, bearer_token, caller_from_token, is_platform_token
@@ -47,6 +47,12 @@ class CreateOrganisation(BaseModel):
         description="Lets the owner sign in (POST /api/v1/session).",
     )
     signing_suite: str = Field(default="eddsa-rdfc-2022", description=", ".join(SIGNING_SUITES))
+    did_method: str = Field(
+        default="web",
+        description="web: a did:web served by the platform (its keys can rotate); key: the "
+        "did:key of the organisation's one key (resolved offline; never rotated).  Fixed "
+        "at creation.",
+    )
 
     @field_validator("slug")
     @classmethod
@@ -61,12 +67,14 @@ class OrganisationOut(BaseModel):
     slug: str
     name: str
     did: str
+    did_method: str
     signing_suite: str
     created_at: datetime
     url: str | None
     email: str | None
     description: str | None
-    did_document: str
+    #: The DID document's URL (a did:key has none: it is resolved from the DID itself).
+    did_document: str | None
     profile: str
     #: The caller's role in the organisation (absent when the platform created it).
     role: Role | None = None
@@ -106,13 +114,14 @@ def _organisation(context: WebContext, org: Organisation, role: Role | None) -> 
         id=org.id,
         slug=org.slug,
         name=org.name,
-        did=issuer_did(base, org.slug),
+        did=did_of(context.platform, org),
+        did_method=org.did_method,
         signing_suite=org.signing_suite,
         created_at=org.created_at,
         url=org.url,
         email=org.email,
         description=org.description,
-        did_document=f"{base}/orgs/{org.slug}/did.json",
+        did_document=None if org.is_did_key else f"{base}/orgs/{org.slug}/did.json",
         profile=f"{base}/orgs/{org.slug}",
         role=role,
     )
@@ -161,6 +170,7 @@ def create_org(
         owner_email=body.owner_email,
         owner_password=body.owner_password,
         signing_suite=body.signing_suite,
+        did_method=body.did_method,
         actor=actor,
     )
     response.headers["Location"] = f"/api/v1/orgs/{org.slug}"

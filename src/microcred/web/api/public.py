@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from microcred.core.documents.constants import OB_CONTEXT, VC2_CONTEXT
 from microcred.services.access import organisation_by_slug
 from microcred.services.errors import NotFound
-from microcred.services.identity import issuer_did
+from microcred.services.keys import did_of
 from microcred.web.context import Ctx
 
 router = APIRouter(tags=["public"])
@@ -38,7 +38,11 @@ class LdJSONResponse(JSONResponse):
 def did_json(slug: str, context: Ctx) -> DidJSONResponse:
     document = context.dids.document(slug)
     if document is None:
-        raise NotFound(f"there is no organisation {slug!r}")
+        org = organisation_by_slug(context.platform, slug)  # 404 when there is none
+        raise NotFound(
+            f"the organisation {slug!r} issues as {did_of(context.platform, org)}: a did:key "
+            "is resolved from the identifier itself, so there is no DID document to serve"
+        )
     return DidJSONResponse(document, headers=PUBLIC_HEADERS)
 
 
@@ -51,7 +55,7 @@ def profile(slug: str, context: Ctx) -> LdJSONResponse:
     org = organisation_by_slug(context.platform, slug)
     document: dict[str, Any] = {
         "@context": [VC2_CONTEXT, OB_CONTEXT],
-        "id": issuer_did(context.settings.base_url, org.slug),
+        "id": did_of(context.platform, org),
         "type": ["Profile"],
         "name": org.name,
     }

@@ -21,7 +21,7 @@ from microcred.core.documents.constants import OB_CONTEXT, VC2_CONTEXT
 from microcred.domain.awards import StoredCredential
 from microcred.services.achievements import achievement_document, achievement_url
 from microcred.services.credential_queries import public_achievement, public_credential
-from microcred.services.identity import issuer_did
+from microcred.services.keys import did_of
 from microcred.services.status import status_list_credential
 from microcred.web.api.common import enveloped, problems
 from microcred.web.context import Ctx
@@ -149,7 +149,7 @@ def achievement(slug: str, achievement_id: str, request: Request, context: Ctx) 
         **achievement_document(achievement_url(base, org.slug, found.id), found.fields),
     }
     document["creator"] = {
-        "id": issuer_did(base, org.slug),
+        "id": did_of(context.platform, org),
         "type": ["Profile"],
         "name": org.name,
     }
