@@ -66,6 +66,19 @@ def _bundled_bytes(variant: str) -> Mapping[str, bytes]:
 #: The index copied with the bundled contexts, and the optional index of the contexts added.
 INDEX_FILE = "index.json"
 EXTRA_INDEX_FILE = "index-extra.json"
+#: Digests of what some bundled contexts' URLs serve, where those bytes differ from the
+#: bundled file (same JSON): hash name -> hex, by URL.
+SERVED_DIGESTS_FILE = "served-digests.json"
+
+
+@functools.cache
+def _served_digests() -> Mapping[str, Mapping[str, bytes]]:
+    folder = resources.files("microcred.core").joinpath("contexts")
+    listed = json.loads(folder.joinpath(SERVED_DIGESTS_FILE).read_bytes())
+    return {
+        url: {name: bytes.fromhex(value) for name, value in entry.items() if name != "note"}
+        for url, entry in listed.items()
+    }
 
 
 def read_context_folder(folder: Traversable, variant: str = "published") -> dict[str, Any]:
@@ -177,6 +190,15 @@ class DocumentLoader:
         if raw is None:
             raw = self._fetched_bytes.get(url)
         return self._fetch_bytes(url) if raw is None else raw
+
+    def served_digests(self, url: str) -> Mapping[str, bytes]:
+        """For a bundled context whose URL serves other bytes than the file shipped (the
+        same JSON): the digests of those bytes by hash name (``sha256``, ``sha384``,
+        ``sha512``); empty for any other URL.  A ``relatedResource`` digest of either
+        form of the document is then recognised."""
+        if url in self._extra_urls or url not in _bundled_bytes(self._variant):
+            return {}
+        return _served_digests().get(url, {})
 
     def load_copy(self, url: str) -> Any:
         """A deep copy of the document, safe for the caller to change."""

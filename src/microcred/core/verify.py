@@ -214,7 +214,7 @@ def related_resource_check(document: Mapping[str, Any], loader: DocumentLoader) 
     """``relatedResource`` digests (VC Data Model 2.0 section 5.3) against the bytes the
     loader holds or may fetch: a mismatch or a malformed digest fails, a resource the loader
     cannot give is a warning (its digest is not checked)."""
-    result = check_related_resources(document, loader.load_bytes)
+    result = check_related_resources(document, loader.load_bytes, loader.served_digests)
     errors = [i for i in result.issues if i.severity == "error"]
     if errors:
         return Check.failed("relatedResource", _issue_sentence(errors), errors[0].problem)

@@ -103,6 +103,34 @@ def test_the_vc_data_model_example_digest_of_the_examples_context_passes() -> No
     assert related_check(report).outcome is Outcome.PASS, report.to_json()
 
 
+#: sha384 of the bytes https://www.w3.org/ns/credentials/v2 serves (w3c/vc-data-model
+#: 08b83e46): the same JSON as the bundled file, other bytes.
+SERVED_V2_SHA384 = bytes.fromhex(
+    "97f1eb8e5042356c805fdd61afa2c557663785e0794dcafa21e138fd38def18c"
+    "b360133c221aa31d6896a6bf3e65b614"
+)
+
+
+@pytest.mark.parametrize(
+    "digests",
+    [
+        {"digestSRI": "sha384-" + base64.b64encode(SERVED_V2_SHA384).decode()},
+        {"digestMultibase": encode_base58btc(bytes([0x20, 48]) + SERVED_V2_SHA384)},
+    ],
+)
+def test_a_digest_of_what_w3_org_serves_for_v2_passes_too(digests: dict[str, Any]) -> None:
+    assert hashlib.sha384(V2_BYTES).digest() != SERVED_V2_SHA384  # other bytes, same JSON
+    report = verify({"id": V2, **digests})
+    assert related_check(report).outcome is Outcome.PASS, report.to_json()
+    assert DocumentLoader().served_digests(V2)["sha384"] == SERVED_V2_SHA384
+
+
+def test_served_digests_are_only_for_bundled_contexts() -> None:
+    loader = DocumentLoader(extra={V2: {"@context": {}}})
+    assert loader.served_digests(V2) == {}
+    assert DocumentLoader().served_digests("https://example.org/other") == {}
+
+
 def test_sri_lets_the_strongest_algorithm_decide() -> None:
     wrong_sha256 = sri("sha256", b"another version")
     passing = verify({"id": V2, "digestSRI": f"{wrong_sha256} {sri('sha384')}"})

@@ -144,19 +144,23 @@ def _multihash(value: Any) -> Digest:
 
 
 def check_related_resources(
-    document: Mapping[str, Any], retrieve: Retrieve
+    document: Mapping[str, Any],
+    retrieve: Retrieve,
+    served: Callable[[str], Mapping[str, bytes]] = lambda url: {},
 ) -> RelatedResourceResult:
     """Compare the digests of every ``relatedResource`` with the resource ``retrieve`` gives.
 
     A malformed digest or a mismatch is an error; a resource that cannot be retrieved is a
-    warning (its digest is not checked).  Entries without a string ``id`` or without any
-    digest are left to :func:`~microcred.core.documents.validate_credential`.
+    warning (its digest is not checked).  ``served(url)`` may name digests (by hash name)
+    of other bytes of the same resource that also match: what a URL serves when the copy
+    ``retrieve`` gives differs from it in bytes only.  Entries without a string ``id`` or
+    without any digest are left to :func:`~microcred.core.documents.validate_credential`.
     """
     result = RelatedResourceResult()
     out = Collector(result.issues)
     for where, item in each(document.get("relatedResource"), "relatedResource"):
         if isinstance(item, Mapping) and isinstance(item.get("id"), str):
-            _check_resource(item, where, retrieve, result, out)
+            _check_resource(item, where, retrieve, served, result, out)
     return result
 
 
@@ -164,6 +168,7 @@ def _check_resource(
     item: Mapping[str, Any],
     where: str,
     retrieve: Retrieve,
+    served: Callable[[str], Mapping[str, bytes]],
     result: RelatedResourceResult,
     out: Collector,
 ) -> None:
@@ -179,7 +184,7 @@ def _check_resource(
         return
     matched = True
     for key, given in digests.items():
-        wrong = _mismatch(key, given, content)
+        wrong = _mismatch(key, given, content, served(url))
         if wrong is not None:
             computed = base64.b64encode(wrong.of(content)).decode()
             out.error(
@@ -209,11 +214,18 @@ def _digests(item: Mapping[str, Any], where: str, out: Collector) -> dict[str, l
     return {} if malformed else found
 
 
-def _mismatch(key: str, given: list[Digest], content: bytes) -> Digest | None:
-    """The digest that does not match ``content``, if any (SRI: see the module notes)."""
+def _mismatch(
+    key: str, given: list[Digest], content: bytes, served: Mapping[str, bytes]
+) -> Digest | None:
+    """The digest that does not match ``content`` (nor the ``served`` digests), if any
+    (SRI: see the module notes)."""
+
+    def matches(d: Digest) -> bool:
+        return d.value == d.of(content) or d.value == served.get(d.algorithm)
+
     if key == "digestSRI":
         strongest = max(SRI_ALGORITHMS[d.algorithm] for d in given)
         given = [d for d in given if SRI_ALGORITHMS[d.algorithm] == strongest]
-        if any(d.value == d.of(content) for d in given):
+        if any(matches(d) for d in given):
             return None
-    return next((d for d in given if d.value != d.of(content)), None)
+    return next((d for d in given if not matches(d)), None)
