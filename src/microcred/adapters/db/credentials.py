@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from microcred.adapters.db import schema as t
+from microcred.adapters.db.bulk import BulkInsert
 from microcred.adapters.db.jobs import QUEUED
 from microcred.domain.awards import StoredCredential
 from microcred.domain.model import AuditEntry
@@ -26,21 +26,11 @@ _SET_DOCUMENT = (
     .where(_C.c.id == bindparam("b_id"))
     .values(document=bindparam("b_document"), jwt=bindparam("b_jwt"))
 )
-_AUDIT = insert(t.audit_log)
-_JOB = insert(t.jobs)
-
-
-def _insert_new(dialect: str) -> Any:
-    """``INSERT ... ON CONFLICT (org_id, idempotency_key) DO NOTHING RETURNING id``."""
-    module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(_C)
-        .on_conflict_do_nothing(index_elements=[_C.c.org_id, _C.c.idempotency_key])
-        .returning(_C.c.id)
-    )
-
-
-_INSERT_NEW = {name: _insert_new(name) for name in ("postgresql", "sqlite")}
+#: Every column is given (no SQLAlchemy column defaults apply to a BulkInsert).
+_COLUMNS = tuple(c.name for c in _C.columns)
+_INSERT_NEW = BulkInsert(_C, _COLUMNS, conflict=("org_id", "idempotency_key"), returning=("id",))
+_AUDIT = BulkInsert(t.audit_log, ("org_id", "actor", "action", "subject", "detail", "at"))
+_JOB = BulkInsert(t.jobs, ("kind", "payload", "state", "attempts", "run_at"))
 
 
 class CredentialRepository:
@@ -75,8 +65,7 @@ class CredentialRepository:
         if not credentials:
             return set()
         rows = [_values(c) for c in sorted(credentials, key=lambda c: c.idempotency_key)]
-        statement = _INSERT_NEW.get(self._c.dialect.name, _INSERT_NEW["sqlite"])
-        return set(self._c.execute(statement, rows).scalars())
+        return {row[0] for row in _INSERT_NEW.run(self._c, rows)}
 
     def set_documents(self, documents: Sequence[tuple[str, Mapping[str, Any], str | None]]) -> None:
         """Store signed documents: ``(credential id, document, jwt)`` each."""
@@ -95,8 +84,8 @@ class CredentialRepository:
         audit entries (as :meth:`AuditRepository.append` writes them) and their queued
         jobs ``(kind, payload, run_at)`` (as :meth:`JobRepository.enqueue` does)."""
         if entries:
-            self._c.execute(
-                _AUDIT,
+            _AUDIT.run(
+                self._c,
                 [
                     {
                         "org_id": e.org_id,
@@ -110,8 +99,8 @@ class CredentialRepository:
                 ],
             )
         if jobs:
-            self._c.execute(
-                _JOB,
+            _JOB.run(
+                self._c,
                 [
                     {
                         "kind": kind,

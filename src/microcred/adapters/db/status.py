@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from microcred.adapters.db import schema as t
+from microcred.adapters.db.bulk import BulkInsert
 from microcred.domain.awards import StatusEntryRecord, StatusListRecord, StatusPurpose
 
 _L = t.status_lists
@@ -33,17 +33,12 @@ _TAKE_SLOTS = (
 )
 
 
-def _insert_entries(dialect: str) -> Any:
-    """``INSERT ... ON CONFLICT (list_id, position) DO NOTHING RETURNING list_id, position``."""
-    module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(_E)
-        .on_conflict_do_nothing(index_elements=[_E.c.list_id, _E.c.position])
-        .returning(_E.c.list_id, _E.c.position)
-    )
-
-
-_INSERT_ENTRIES = {name: _insert_entries(name) for name in ("postgresql", "sqlite")}
+_INSERT_ENTRIES = BulkInsert(
+    _E,
+    ("list_id", "position", "credential_id", "value"),
+    conflict=("list_id", "position"),
+    returning=("list_id", "position"),
+)
 
 
 class StatusRepository:
@@ -130,8 +125,7 @@ class StatusRepository:
             {"list_id": list_id, "position": position, "credential_id": cid, "value": 0}
             for list_id, position, cid in sorted(entries)
         ]
-        statement = _INSERT_ENTRIES.get(self._c.dialect.name, _INSERT_ENTRIES["sqlite"])
-        return {(list_id, position) for list_id, position in self._c.execute(statement, rows)}
+        return {(list_id, position) for list_id, position in _INSERT_ENTRIES.run(self._c, rows)}
 
     def add_entry(self, list_id: str, position: int, credential_id: str) -> bool:
         """Give ``position`` of the list to the credential; False if it is taken."""
