@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from microcred.adapters.db.engine import make_engine
 from microcred.adapters.db.uow import SqlUnitOfWork
 from microcred.adapters.keyvault import AesGcmVault
+from microcred.adapters.parallel import ForkParallel
 from microcred.core.timeutil import utc_now
 from microcred.services.organisations import Platform
 from microcred.settings import Settings
@@ -29,4 +30,5 @@ def build_platform(settings: Settings, engine: Engine | None = None) -> Platform
         clock=utc_now,
         base_url=settings.base_url,
         passwords=PasswordHasher(),
+        parallel=ForkParallel(engine, settings.bulk_processes),
     )

@@ -30,6 +30,8 @@ class Settings:
     bootstrap_token: str | None = None
     #: When set, the VC-API verify endpoints need it (or any valid API key).
     verify_token: str | None = None
+    #: Processes a bulk award from the command line signs in (default: one per CPU).
+    bulk_processes: int = 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,8 +48,22 @@ class Settings:
             allowed_fetch_hosts=hosts,
             bootstrap_token=env.get("MICROCRED_BOOTSTRAP_TOKEN") or None,
             verify_token=env.get("MICROCRED_VERIFY_TOKEN") or None,
+            bulk_processes=_processes(env.get("MICROCRED_BULK_PROCESSES")),
         )
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _processes(value: str | None) -> int:
+    """``MICROCRED_BULK_PROCESSES``: a number from 1 to 64, or one per CPU when unset."""
+    if not value:
+        return max(1, min(os.cpu_count() or 1, 64))
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 64:
+        raise ValueError(f"MICROCRED_BULK_PROCESSES must be a number from 1 to 64, not {value!r}")
+    return number

@@ -132,12 +132,20 @@ def award_command(
     ] = None,
     dry_run: Annotated[bool, typer.Option(help="With --csv: check only.")] = False,
     skip_bad_rows: Annotated[bool, typer.Option(help="With --csv: issue the good rows.")] = False,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="With --csv: processes signing at once (MICROCRED_BULK_PROCESSES)."
+        ),
+    ] = None,
 ) -> None:
     """Award an achievement to one recipient (--email) or to every row of a CSV (--csv)."""
     if (email is None) == (csv is None):
         raise _usage("give either --email or --csv")
     if csv is not None:
-        _award_csv(org, achievement, csv, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
+        _award_csv(
+            org, achievement, csv, dry_run=dry_run, skip_bad_rows=skip_bad_rows, processes=processes
+        )
     elif email is not None:
         request = AwardRequest(email, name, did, evidence_url, narrative, _date(issued_on))
         _award_one(org, achievement, request, idempotency_key)
@@ -184,7 +192,13 @@ def _usage(message: str) -> typer.Exit:
 
 
 def _award_csv(
-    org: str, achievement: str, path: Path, *, dry_run: bool, skip_bad_rows: bool
+    org: str,
+    achievement: str,
+    path: Path,
+    *,
+    dry_run: bool,
+    skip_bad_rows: bool,
+    processes: int | None,
 ) -> None:
     try:
         data = path.read_bytes()
@@ -201,6 +215,7 @@ def _award_csv(
             dry_run=dry_run,
             skip_bad_rows=skip_bad_rows,
             progress=progress,
+            processes=processes,
         )
     _summary(result)
     raise typer.Exit(1 if result.errors else 0)

@@ -41,7 +41,7 @@ from microcred.services.errors import InvalidInput, ServiceError
 from microcred.services.identity import current_key
 from microcred.services.keys import Signer, get_org, signer_for
 from microcred.services.organisations import Platform
-from microcred.services.ports import UnitOfWork
+from microcred.services.ports import Parallel, UnitOfWork
 from microcred.services.status import BatchStatus, Slot, claim_slots, draw_slots
 
 Progress = Callable[[int, int], None]
@@ -62,7 +62,7 @@ class BulkResult:
 
 #: Rows that commit together in a bulk award.  A crash loses at most the batch being
 #: written, which re-running the file issues (its idempotency keys make that exact).
-BATCH_ROWS = 50
+BATCH_ROWS = 100
 #: The suite whose signing canonicalizes in JSON-LD safe mode, the check :func:`issue`
 #: otherwise adds: credentials shaped like one already validated sign with ``add_proof``.
 _TEMPLATE_SUITE = "eddsa-rdfc-2022"
@@ -96,6 +96,7 @@ def bulk_award(
     skip_bad_rows: bool = False,
     progress: Progress | None = None,
     loader: DocumentLoader | None = None,
+    processes: int | None = None,
 ) -> BulkResult:
     """Award the achievement to every row of a CSV file (see
     :func:`microcred.domain.awards.parse_csv`).  Rows commit in batches of
@@ -103,7 +104,12 @@ def bulk_award(
     ``idempotency_key``: running a file again never issues twice and completes what a
     crash left undone.  By default (all or nothing) one bad row means nothing is issued;
     ``skip_bad_rows`` issues the good rows.  ``progress(done, total)`` follows each row; if
-    it raises (an interruption), the rows done so far are committed first."""
+    it raises (an interruption), the rows done so far are committed first.
+
+    With ``processes`` above 1 (default: what ``platform.parallel`` offers) the file is
+    cut into that many runs of whole batches, awarded at the same time in processes of
+    their own; the result is the same as in one process, in file order.  A row that turns
+    out bad only when signed stops its own part, not the others."""
     actor.require(org_id, Role.ISSUER)
     now = platform.clock()
     with platform.uow() as uow:
@@ -130,10 +136,11 @@ def bulk_award(
     rows = list(zip(parsed.rows, keys, strict=True))
     if batched:
         run = _Run(platform, actor, org_id, achievement, now, loader, skip_bad_rows, progress)
-        run.total = len(rows)
-        for start in range(0, len(rows), BATCH_ROWS):
-            if not _award_batch(run, rows[start : start + BATCH_ROWS], result):
-                break
+        parts = _parts(platform, processes, len(rows))
+        if parts > 1 and platform.parallel is not None:
+            _award_in_parts(platform.parallel, run, rows, parts, result)
+        else:
+            _award_rows(run, rows, result)
         result.errors.sort(key=lambda e: e.line)
         return result
     for done, (row, key) in enumerate(rows, start=1):
@@ -145,6 +152,58 @@ def bulk_award(
             progress(done, len(parsed.rows))
     result.errors.sort(key=lambda e: e.line)
     return result
+
+
+def _parts(platform: Platform, processes: int | None, rows: int) -> int:
+    """How many parts to cut ``rows`` rows into: whole batches, one process each."""
+    if processes is None:
+        processes = platform.parallel.processes if platform.parallel is not None else 1
+    return max(1, min(processes, -(-rows // BATCH_ROWS)))
+
+
+def _award_rows(run: _Run, rows: list[tuple[CsvRow, str]], result: BulkResult) -> None:
+    run.total = len(rows)
+    for start in range(0, len(rows), BATCH_ROWS):
+        if not _award_batch(run, rows[start : start + BATCH_ROWS], result):
+            break
+
+
+def _award_in_parts(
+    parallel: Parallel,
+    run: _Run,
+    rows: list[tuple[CsvRow, str]],
+    parts: int,
+    result: BulkResult,
+) -> None:
+    """Award ``rows`` in ``parts`` runs of whole batches at the same time (see
+    :class:`~microcred.services.ports.Parallel`) and add up what they did."""
+    size = -(-len(rows) // (parts * BATCH_ROWS)) * BATCH_ROWS
+    slices = [rows[start : start + size] for start in range(0, len(rows), size)]
+    progress, done = run.progress, 0
+
+    def part(index: int, tick: Callable[[int], None]) -> BulkResult:
+        mine, out = replace(run, progress=None, total=0, done=0, templates={}), BulkResult()
+        chunk = slices[index]
+        mine.total = len(chunk)
+        for start in range(0, len(chunk), BATCH_ROWS):
+            go_on = _award_batch(mine, chunk[start : start + BATCH_ROWS], out)
+            tick(len(chunk[start : start + BATCH_ROWS]))
+            if not go_on:
+                break
+        return out
+
+    def on_tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, len(rows))
+
+    for out in parallel.run(part, len(slices), on_tick):
+        if isinstance(out, BulkResult):
+            result.issued += out.issued
+            result.already_issued += out.already_issued
+            result.errors += out.errors
+            result.pending += out.pending
 
 
 @dataclass
@@ -197,68 +256,153 @@ class _Row:
 
 
 def _award_batch(run: _Run, batch: list[tuple[CsvRow, str]], result: BulkResult) -> bool:
-    """Award a batch of rows in one transaction; False when the file stops here."""
-    outcome: dict[int, tuple[bool, str]] = {}  # line -> (issued, credential id)
-    go_on, interrupted = True, None
+    """Award a batch of rows; False when the file stops here.  Three steps, so that no
+    transaction is open while the rows are signed (other processes awarding at the same
+    time write meanwhile, SQLite's write lock included): a short transaction reads what
+    is issued already, checks the achievement and key and draws status positions; the
+    rows are signed; one transaction writes them all (what changed meanwhile is handled
+    there: a key issued by someone else first, a position taken, a new signing key)."""
     with run.platform.uow() as uow:
-        credentials, status = uow.credentials, uow.status
-        if not isinstance(credentials, BatchCredentials) or not isinstance(status, BatchStatus):
-            raise TypeError("the unit of work cannot write batches")  # pragma: no cover
+        credentials, status = _batch_ports(uow)
         existing = credentials.ids_by_keys(run.org_id, (key for _, key in batch))
-        try:
-            signer = run.refresh(uow)
+        try:  # checked again before writing: here only once, for the first batch
+            signer = run.signer or run.refresh(uow)
         except ServiceError as exc:
             return _refused(run, batch, existing, str(exc), result)
-        fresh: list[tuple[CsvRow, str]] = []
-        first_of: dict[str, str] = {}
-        for row, key in batch:
-            if key not in existing and key not in first_of:
-                first_of[key] = ""
-                fresh.append((row, key))
+        fresh = _fresh(batch, existing)
         draws = {
             purpose: draw_slots(uow, status, run.platform, signer, purpose, len(fresh), run.now)
             for purpose in _PURPOSES
         }
-        made: list[_Row] = []
-        for index, (row, key) in enumerate(batch):
-            if key in existing:
-                outcome[row.line] = (False, existing[key])
-            elif first_of.get(key):
-                outcome[row.line] = (False, first_of[key])
-            else:
-                slots = {p: d[len(made)] for p, d in draws.items() if len(made) < len(d)}
-                try:
-                    item = _prepare(run, signer, row, key, slots)
-                except ServiceError as exc:
-                    result.errors.append(RowError(row.line, None, str(exc)))
-                    if not run.skip_bad_rows:
-                        result.pending = run.total - (run.done + index + 1)
-                        go_on = False
-                        break
-                    continue
-                made.append(item)
-                first_of[key] = item.record.id
-            if run.progress is not None:
-                try:
-                    run.progress(run.done + index + 1, run.total)
-                except BaseException as exc:  # an interruption: keep what is done
-                    interrupted = exc
-                    break
-        prepared = list(made)  # _store leaves in ``made`` only the rows it inserted
-        lost = _store(run, uow, credentials, status, signer, made)
         uow.commit()
+    signed = _sign_batch(run, signer, batch, existing, draws, result)
+    with run.platform.uow() as uow:
+        credentials, status = _batch_ports(uow)
+        try:
+            signer = _signer_now(run, uow, signer, signed.made)
+        except ServiceError as exc:
+            return _refused(run, batch, existing, str(exc), result)
+        prepared = list(signed.made)  # _store leaves in ``made`` only the rows it inserted
+        lost = _store(run, uow, credentials, status, signer, signed.made)
+        uow.commit()
+    return _report(run, batch, signed, prepared, lost, result)
+
+
+def _batch_ports(uow: UnitOfWork) -> tuple[BatchCredentials, BatchStatus]:
+    credentials, status = uow.credentials, uow.status
+    if not isinstance(credentials, BatchCredentials) or not isinstance(status, BatchStatus):
+        raise TypeError("the unit of work cannot write batches")  # pragma: no cover
+    return credentials, status
+
+
+def _fresh(batch: list[tuple[CsvRow, str]], existing: Mapping[str, str]) -> list[str]:
+    """The keys of the batch to issue: not issued before, each once."""
+    keys: dict[str, None] = {}
+    for _, key in batch:
+        if key not in existing:
+            keys.setdefault(key)
+    return list(keys)
+
+
+@dataclass
+class _Signed:
+    """A batch's rows after signing: what to store and what the rows came to."""
+
+    made: list[_Row] = field(default_factory=list)
+    #: line -> (issued, credential id), for rows that are not in ``made``.
+    outcome: dict[int, tuple[bool, str]] = field(default_factory=dict)
+    go_on: bool = True
+    interrupted: BaseException | None = None
+
+
+def _sign_batch(
+    run: _Run,
+    signer: Signer,
+    batch: list[tuple[CsvRow, str]],
+    existing: Mapping[str, str],
+    draws: Mapping[StatusPurpose, list[Slot]],
+    result: BulkResult,
+) -> _Signed:
+    """Check and sign each new row of the batch (outside any transaction)."""
+    out = _Signed()
+    first_of: dict[str, str] = {}
+    for index, (row, key) in enumerate(batch):
+        if key in existing:
+            out.outcome[row.line] = (False, existing[key])
+        elif key in first_of:
+            out.outcome[row.line] = (False, first_of[key])
+        elif (
+            not _sign_one(run, signer, row, key, draws, out, first_of, result)
+            and not run.skip_bad_rows
+        ):
+            result.pending = run.total - (run.done + index + 1)
+            out.go_on = False
+            break
+        if run.progress is not None:
+            try:
+                run.progress(run.done + index + 1, run.total)
+            except BaseException as exc:  # an interruption: keep what is done
+                out.interrupted = exc
+                break
+    return out
+
+
+def _sign_one(
+    run: _Run,
+    signer: Signer,
+    row: CsvRow,
+    key: str,
+    draws: Mapping[StatusPurpose, list[Slot]],
+    out: _Signed,
+    first_of: dict[str, str],
+    result: BulkResult,
+) -> bool:
+    """Prepare and sign one row into ``out.made``; False (the error noted) if it is bad."""
+    n = len(out.made)
+    slots = {p: d[n] for p, d in draws.items() if n < len(d)}
+    try:
+        item = _prepare(run, signer, row, key, slots)
+    except ServiceError as exc:
+        result.errors.append(RowError(row.line, None, str(exc)))
+        return False
+    out.made.append(item)
+    first_of[key] = item.record.id
+    return True
+
+
+def _signer_now(run: _Run, uow: UnitOfWork, signer: Signer, made: list[_Row]) -> Signer:
+    """The signer, checked again in the writing transaction; rows signed by one that is
+    no longer current (a key rotated meanwhile, the achievement changed) sign again."""
+    current = run.refresh(uow)
+    if current is not signer:
+        for item in made:
+            if len(item.slots) == len(_PURPOSES):
+                _sign_row(run, current, item)
+    return current
+
+
+def _report(
+    run: _Run,
+    batch: list[tuple[CsvRow, str]],
+    signed: _Signed,
+    prepared: list[_Row],
+    lost: set[str],
+    result: BulkResult,
+) -> bool:
+    """Add the batch's rows to ``result`` in file order; False when the file stops."""
+    outcome = signed.outcome
     if lost:  # concurrent awards issued these keys first
         outcome.update(_taken_first(run, prepared, lost))
-    for item in made:
+    for item in signed.made:
         outcome.setdefault(item.row.line, (True, item.record.id))
     for row, _ in batch:
         if row.line in outcome:
             issued, credential_id = outcome[row.line]
             (result.issued if issued else result.already_issued).append(credential_id)
     run.done += len(batch)
-    if interrupted is not None:
-        raise interrupted
-    return go_on
+    if signed.interrupted is not None:
+        raise signed.interrupted
+    return signed.go_on
 
 
 def _taken_first(run: _Run, prepared: list[_Row], lost: set[str]) -> dict[int, tuple[bool, str]]:

@@ -20,7 +20,7 @@ from microcred.domain.model import (
 )
 from microcred.services.errors import Conflict, InvalidInput
 from microcred.services.identity import new_key
-from microcred.services.ports import Clock, KeyVault, UnitOfWork
+from microcred.services.ports import Clock, KeyVault, Parallel, UnitOfWork
 
 SIGNING_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "jose")
 
@@ -34,6 +34,8 @@ class Platform:
     clock: Clock
     base_url: str
     passwords: PasswordHasher
+    #: Runs parts of a bulk award in processes of their own; None: all in this one.
+    parallel: Parallel | None = None
 
 
 def create_organisation(

@@ -199,6 +199,7 @@ def award_bulk(
         data,
         dry_run=dry_run,
         skip_bad_rows=skip_bad_rows,
+        processes=1,  # a web process does not fork under the server; the CLI does
     )
     report = _report(result)
     if not dry_run and not skip_bad_rows and result.errors and not result.issued:
