@@ -31,4 +31,5 @@ def build_platform(settings: Settings, engine: Engine | None = None) -> Platform
         base_url=settings.base_url,
         passwords=PasswordHasher(),
         parallel=ForkParallel(engine, settings.bulk_processes),
+        reader=partial(SqlUnitOfWork, engine, read_only=True),
     )

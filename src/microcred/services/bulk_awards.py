@@ -262,19 +262,23 @@ def _award_batch(run: _Run, batch: list[tuple[CsvRow, str]], result: BulkResult)
     is issued already, checks the achievement and key and draws status positions; the
     rows are signed; one transaction writes them all (what changed meanwhile is handled
     there: a key issued by someone else first, a position taken, a new signing key)."""
-    with run.platform.uow() as uow:
+    with (run.platform.reader or run.platform.uow)() as uow:
         credentials, status = _batch_ports(uow)
         existing = credentials.ids_by_keys(run.org_id, (key for _, key in batch))
         try:  # checked again before writing: here only once, for the first batch
             signer = run.signer or run.refresh(uow)
         except ServiceError as exc:
             return _refused(run, batch, existing, str(exc), result)
-        fresh = _fresh(batch, existing)
+        wanted = len(_fresh(batch, existing))
         draws = {
-            purpose: draw_slots(uow, status, run.platform, signer, purpose, len(fresh), run.now)
+            purpose: draw_slots(
+                uow, status, run.platform, signer, purpose, wanted, run.now, may_open=False
+            )
             for purpose in _PURPOSES
         }
         uow.commit()
+    if wanted and not all(draws.values()):  # no list with room: open one, then draw
+        draws = _draw_opening(run, signer, wanted)
     signed = _sign_batch(run, signer, batch, existing, draws, result)
     with run.platform.uow() as uow:
         credentials, status = _batch_ports(uow)
@@ -286,6 +290,19 @@ def _award_batch(run: _Run, batch: list[tuple[CsvRow, str]], result: BulkResult)
         lost = _store(run, uow, credentials, status, signer, signed.made)
         uow.commit()
     return _report(run, batch, signed, prepared, lost, result)
+
+
+def _draw_opening(run: _Run, signer: Signer, wanted: int) -> dict[StatusPurpose, list[Slot]]:
+    """Draw positions in a writing transaction, opening the lists that have no room left
+    (so that rows are signed, and checked, before the batch is written)."""
+    with run.platform.uow() as uow:
+        _, status = _batch_ports(uow)
+        draws = {
+            purpose: draw_slots(uow, status, run.platform, signer, purpose, wanted, run.now)
+            for purpose in _PURPOSES
+        }
+        uow.commit()
+    return draws
 
 
 def _batch_ports(uow: UnitOfWork) -> tuple[BatchCredentials, BatchStatus]:

@@ -36,6 +36,8 @@ class Platform:
     passwords: PasswordHasher
     #: Runs parts of a bulk award in processes of their own; None: all in this one.
     parallel: Parallel | None = None
+    #: A unit of work for reading only (on SQLite it takes no write lock); None: ``uow``.
+    reader: Callable[[], UnitOfWork] | None = None
 
 
 def create_organisation(

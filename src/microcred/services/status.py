@@ -110,13 +110,19 @@ def draw_slots(
     purpose: StatusPurpose,
     n: int,
     now: datetime,
+    *,
+    may_open: bool = True,
 ) -> list[Slot]:
     """Up to ``n`` distinct random positions of the current list of ``purpose`` (opened if
     there is none) that are free now: provisional, for credentials about to be signed.
     Nothing is taken yet: :func:`claim_slots` takes them once the credentials are stored
     (a position taken meanwhile by a concurrent award is replaced then).  Fewer than ``n``
-    when the list has less room; :func:`claim_slots` places the rest."""
+    when the list has less room; :func:`claim_slots` places the rest.  With ``may_open``
+    False (a unit of work that only reads) none are drawn when a list would have to be
+    opened: :func:`claim_slots` opens it."""
     record = uow.status.current_list(signer.org.id, purpose)
+    if record is None and not may_open:
+        return []
     if record is None:
         uow.status.lock_new_lists(signer.org.id, purpose)
         record = uow.status.current_list(signer.org.id, purpose)

@@ -10,6 +10,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: Execution option of a connection whose transaction only reads.
+READ_ONLY = "microcred_read_only"
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -40,8 +42,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:
-    """Take SQLite's write lock at BEGIN, so concurrent writers queue instead of failing."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take SQLite's write lock at BEGIN, so concurrent writers queue instead of failing;
+    a unit of work opened to read only (:data:`READ_ONLY`) begins without it (in WAL mode
+    it reads a snapshot while others write)."""
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def alembic_config(connection: Any) -> Config:

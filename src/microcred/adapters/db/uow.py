@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from microcred.adapters.db.access import AccessRepository
 from microcred.adapters.db.achievements import AchievementRepository
 from microcred.adapters.db.credentials import CredentialRepository
+from microcred.adapters.db.engine import READ_ONLY
 from microcred.adapters.db.jobs import JobRepository
 from microcred.adapters.db.repositories import (
     AuditRepository,
@@ -34,11 +35,14 @@ class SqlUnitOfWork:
     status: StatusRepository
     access: AccessRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
 
     def __enter__(self) -> Self:
         self.connection = self._engine.connect()
+        if self._read_only:  # SQLite: a reader takes no write lock (see engine.py)
+            self.connection.execution_options(**{READ_ONLY: True})
         self._transaction = self.connection.begin()
         self.organisations = OrganisationRepository(self.connection)
         self.members = MemberRepository(self.connection)
