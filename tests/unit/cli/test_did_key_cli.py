@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -16,12 +15,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    monkeypatch.setenv("MICROCRED_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("MICROCRED_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("MICROCRED_BASE_URL", "https://badges.example")
-    monkeypatch.setenv("MICROCRED_SECRET_KEY", "cli test secret")
-    return engine
+def env(cli_env: Engine) -> Engine:
+    return cli_env
 
 
 def _create(slug: str, *extra: str) -> Result:

@@ -17,14 +17,10 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    monkeypatch.setenv("MICROCRED_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("MICROCRED_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("MICROCRED_BASE_URL", "https://badges.example")
-    monkeypatch.setenv("MICROCRED_SECRET_KEY", "cli test secret")
+def env(cli_env: Engine) -> Engine:
     result = runner.invoke(app, ["org", "create", "acme", "--name", "Acme", "--owner", "o@a.org"])
     assert result.exit_code == 0, result.output
-    return engine
+    return cli_env
 
 
 def _achievement(*extra: str) -> str:
