@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 
 import microcred.core.issue as core_issue
+import microcred.services.award_batches as batches
 import microcred.services.bulk_awards as awards
 from microcred.adapters.db.credentials import CredentialRepository
 from microcred.adapters.db.engine import make_engine, upgrade
@@ -214,17 +215,17 @@ def issued_sample(issuer: Issuer) -> tuple[dict[str, Any], Ed25519KeyPair]:
 #: (owner, attribute, stage): what is timed, disjoint within one award (``Signer.sign``
 #: contains ``add_proof``; the table shows the difference as validation).
 STAGES: list[tuple[Any, str, str]] = [
-    (awards, "check_request", "check the row (email, dates, key)"),
+    (batches, "check_request", "check the row (email, dates, key)"),
     (SqlUnitOfWork, "__enter__", "open a transaction (connect, BEGIN)"),
     (CredentialRepository, "ids_by_keys", "idempotency lookup, per batch (SELECT)"),
-    (awards, "awardable", "load the achievement (SELECT)"),
-    (awards, "get_org", "load the organisation (SELECT)"),
-    (awards, "signer_for", "load + unseal the signing key"),
-    (awards, "draw_slots", "draw status positions, per batch"),
-    (awards, "claim_slots", "claim status positions, per batch"),
-    (awards, "credential_document", "build the credential document (template)"),
+    (batches, "awardable", "load the achievement (SELECT)"),
+    (batches, "get_org", "load the organisation (SELECT)"),
+    (batches, "signer_for", "load + unseal the signing key"),
+    (batches, "draw_slots", "draw status positions, per batch"),
+    (batches, "claim_slots", "claim status positions, per batch"),
+    (batches, "credential_document", "build the credential document (template)"),
     (Signer, "sign", "issue(): validate a template before signing"),
-    (awards, "add_proof", "add_proof(): canonicalize + sign"),
+    (batches, "add_proof", "add_proof(): canonicalize + sign"),
     (CredentialRepository, "add_many", "insert credentials, per batch"),
     (CredentialRepository, "add_award_records", "audit entries + email jobs, per batch"),
     (SqlUnitOfWork, "commit", "COMMIT (WAL write + fsync / flush)"),
@@ -379,16 +380,14 @@ def render_profile(label: str, profile: Profile) -> list[str]:
 
 
 SUGGESTIONS = """\
-suggestions (services/bulk_awards.py, services/status.py, adapters/db/*), after batching:
-  1. Overlap the waits and use both cores: several worker processes, each given its own
-     slice of the file (workers sharing one whole file are safe, see the crash test,
-     but mostly skip each other's rows); on PostgreSQL the round trips dominate.
-  2. Draw and claim status positions for bigger batches (both are per batch already;
-     drawing costs about 2 ms a call), and keep each list's entry prefix instead of
-     building every status entry from scratch.
-  3. Build SQLAlchemy statements once (insert(...) with bind parameters, executed with
-     a list of dicts) instead of insert(...).values(...) per call.
-  4. The rest is add_proof() itself (RDFC-1.0 canonicalization of each credential)."""
+what is left (services/award_batches.py, adapters/db/bulk.py), as measured here:
+  1. PostgreSQL: the server's CPU per credential (one credential row with its JSON, two
+     status entries, an audit entry and an email job, each a pipelined prepared INSERT)
+     and psycopg's client side; multi-row statements (or COPY) for the small rows and one
+     round trip for the per-batch reads would cut both.
+  2. SQLite: every process waits for the one write lock while a batch is written; the
+     commit writes each credential's pages to the WAL.
+  3. In every process, the rest is add_proof() itself (RDFC-1.0 canonicalization)."""
 
 
 def _version(package: str) -> str:

@@ -1,88 +1,39 @@
-"""Bulk awards from CSV: batches of rows per transaction, each row with its idempotency key."""
+"""Bulk awards from CSV: batches of rows per transaction, each row with its idempotency key
+(the batches themselves: :mod:`microcred.services.award_batches`)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from microcred.core.documents import (
-    Evidence,
-    timestamp,
-)
-from microcred.core.errors import MicrocredError
 from microcred.core.loader import DocumentLoader
-from microcred.core.proofs import add_proof
-from microcred.domain.achievements import Achievement
 from microcred.domain.awards import (
     CsvFileError,
     CsvRow,
     RowError,
-    StatusPurpose,
-    StoredCredential,
     derive_idempotency_key,
     parse_csv,
 )
-from microcred.domain.model import Actor, AuditEntry, Role
+from microcred.domain.model import Actor, Role
+from microcred.services.award_batches import (
+    BATCH_ROWS,
+    BatchCredentials,
+    BatchRun,
+    BulkResult,
+    Progress,
+    award_batch,
+    award_rows,
+)
 from microcred.services.awards import (
-    Details,
-    Recipient,
     award,
     awardable,
-    check_request,
-    credential_document,
-    recipient_of,
 )
 from microcred.services.errors import InvalidInput, ServiceError
-from microcred.services.identity import current_key
-from microcred.services.keys import Signer, get_org, signer_for
 from microcred.services.organisations import Platform
-from microcred.services.ports import Parallel, UnitOfWork
-from microcred.services.status import BatchStatus, Slot, claim_slots, draw_slots
+from microcred.services.ports import Parallel
+from microcred.services.status import BatchStatus
 
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class BulkResult:
-    """What a bulk award did (or, in a dry run, would do)."""
-
-    total: int = 0
-    issued: list[str] = field(default_factory=list)
-    already_issued: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-    #: Rows that would be issued (dry run), or were not issued because of bad rows.
-    pending: int = 0
-
-
-#: Rows that commit together in a bulk award.  A crash loses at most the batch being
-#: written, which re-running the file issues (its idempotency keys make that exact).
-BATCH_ROWS = 100
-#: The suite whose signing canonicalizes in JSON-LD safe mode, the check :func:`issue`
-#: otherwise adds: credentials shaped like one already validated sign with ``add_proof``.
-_TEMPLATE_SUITE = "eddsa-rdfc-2022"
-_PURPOSES = (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
-
-
-@runtime_checkable
-class BatchCredentials(Protocol):
-    """What a bulk award needs of the credential repository, beside :class:`Credentials`."""
-
-    def ids_by_keys(self, org_id: str, keys: Iterable[str]) -> dict[str, str]: ...
-    def add_many(self, credentials: Sequence[StoredCredential]) -> set[str]: ...
-    def set_documents(
-        self, documents: Sequence[tuple[str, Mapping[str, Any], str | None]]
-    ) -> None: ...
-    def add_award_records(
-        self,
-        entries: Sequence[AuditEntry],
-        jobs: Sequence[tuple[str, Mapping[str, object], datetime]],
-    ) -> None: ...
+__all__ = ["BATCH_ROWS", "BulkResult", "Progress", "bulk_award"]
 
 
 def bulk_award(
@@ -135,12 +86,12 @@ def bulk_award(
         return result
     rows = list(zip(parsed.rows, keys, strict=True))
     if batched:
-        run = _Run(platform, actor, org_id, achievement, now, loader, skip_bad_rows, progress)
+        run = BatchRun(platform, actor, org_id, achievement, now, loader, skip_bad_rows, progress)
         parts = _parts(platform, processes, len(rows))
         if parts > 1 and platform.parallel is not None:
             _award_in_parts(platform.parallel, run, rows, parts, result)
         else:
-            _award_rows(run, rows, result)
+            award_rows(run, rows, result)
         result.errors.sort(key=lambda e: e.line)
         return result
     for done, (row, key) in enumerate(rows, start=1):
@@ -161,16 +112,9 @@ def _parts(platform: Platform, processes: int | None, rows: int) -> int:
     return max(1, min(processes, -(-rows // BATCH_ROWS)))
 
 
-def _award_rows(run: _Run, rows: list[tuple[CsvRow, str]], result: BulkResult) -> None:
-    run.total = len(rows)
-    for start in range(0, len(rows), BATCH_ROWS):
-        if not _award_batch(run, rows[start : start + BATCH_ROWS], result):
-            break
-
-
 def _award_in_parts(
     parallel: Parallel,
-    run: _Run,
+    run: BatchRun,
     rows: list[tuple[CsvRow, str]],
     parts: int,
     result: BulkResult,
@@ -186,7 +130,7 @@ def _award_in_parts(
         chunk = slices[index]
         mine.total = len(chunk)
         for start in range(0, len(chunk), BATCH_ROWS):
-            go_on = _award_batch(mine, chunk[start : start + BATCH_ROWS], out)
+            go_on = award_batch(mine, chunk[start : start + BATCH_ROWS], out)
             tick(len(chunk[start : start + BATCH_ROWS]))
             if not go_on:
                 break
@@ -204,430 +148,6 @@ def _award_in_parts(
             result.already_issued += out.already_issued
             result.errors += out.errors
             result.pending += out.pending
-
-
-@dataclass
-class _Run:
-    """What every row of a bulk award shares: loaded (the key unsealed) once, and checked
-    again at the start of each batch, in its transaction."""
-
-    platform: Platform
-    actor: Actor
-    org_id: str
-    achievement: Achievement
-    now: datetime
-    loader: DocumentLoader | None
-    skip_bad_rows: bool
-    progress: Progress | None
-    total: int = 0
-    done: int = 0
-    signer: Signer | None = None
-    #: Unsigned credentials validated by :func:`issue`, by shape (see :func:`_shape`).
-    templates: dict[tuple[bool, ...], dict[str, Any]] = field(default_factory=dict)
-
-    def refresh(self, uow: UnitOfWork) -> Signer:
-        """Re-check the achievement, the organisation and its current key; the signer
-        (the key unsealed again only when it changed)."""
-        achievement = awardable(uow, self.org_id, self.achievement.id)
-        org = get_org(uow, self.org_id)
-        key = current_key(uow.keys.for_org(self.org_id))
-        signer = self.signer
-        if signer is None or signer.org != org or signer.key.id != key.id:
-            signer = signer_for(self.platform, uow, org, self.loader)
-            self.templates.clear()
-        if achievement != self.achievement:
-            self.templates.clear()
-        self.signer, self.achievement = signer, achievement
-        return signer
-
-
-@dataclass
-class _Row:
-    """A row of a batch on its way to a stored credential."""
-
-    row: CsvRow
-    key: str
-    recipient: Recipient
-    details: Details
-    record: StoredCredential
-    token: str
-    slots: dict[StatusPurpose, Slot] = field(default_factory=dict)
-    jwt: str | None = None
-
-
-def _award_batch(run: _Run, batch: list[tuple[CsvRow, str]], result: BulkResult) -> bool:
-    """Award a batch of rows; False when the file stops here.  Three steps, so that no
-    transaction is open while the rows are signed (other processes awarding at the same
-    time write meanwhile, SQLite's write lock included): a short transaction reads what
-    is issued already, checks the achievement and key and draws status positions; the
-    rows are signed; one transaction writes them all (what changed meanwhile is handled
-    there: a key issued by someone else first, a position taken, a new signing key)."""
-    with (run.platform.reader or run.platform.uow)() as uow:
-        credentials, status = _batch_ports(uow)
-        existing = credentials.ids_by_keys(run.org_id, (key for _, key in batch))
-        try:  # checked again before writing: here only once, for the first batch
-            signer = run.signer or run.refresh(uow)
-        except ServiceError as exc:
-            return _refused(run, batch, existing, str(exc), result)
-        wanted = len(_fresh(batch, existing))
-        draws = {
-            purpose: draw_slots(
-                uow, status, run.platform, signer, purpose, wanted, run.now, may_open=False
-            )
-            for purpose in _PURPOSES
-        }
-        uow.commit()
-    if wanted and not all(draws.values()):  # no list with room: open one, then draw
-        draws = _draw_opening(run, signer, wanted)
-    signed = _sign_batch(run, signer, batch, existing, draws, result)
-    with run.platform.uow() as uow:
-        credentials, status = _batch_ports(uow)
-        try:
-            signer = _signer_now(run, uow, signer, signed.made)
-        except ServiceError as exc:
-            return _refused(run, batch, existing, str(exc), result)
-        prepared = list(signed.made)  # _store leaves in ``made`` only the rows it inserted
-        lost = _store(run, uow, credentials, status, signer, signed.made)
-        uow.commit()
-    return _report(run, batch, signed, prepared, lost, result)
-
-
-def _draw_opening(run: _Run, signer: Signer, wanted: int) -> dict[StatusPurpose, list[Slot]]:
-    """Draw positions in a writing transaction, opening the lists that have no room left
-    (so that rows are signed, and checked, before the batch is written)."""
-    with run.platform.uow() as uow:
-        _, status = _batch_ports(uow)
-        draws = {
-            purpose: draw_slots(uow, status, run.platform, signer, purpose, wanted, run.now)
-            for purpose in _PURPOSES
-        }
-        uow.commit()
-    return draws
-
-
-def _batch_ports(uow: UnitOfWork) -> tuple[BatchCredentials, BatchStatus]:
-    credentials, status = uow.credentials, uow.status
-    if not isinstance(credentials, BatchCredentials) or not isinstance(status, BatchStatus):
-        raise TypeError("the unit of work cannot write batches")  # pragma: no cover
-    return credentials, status
-
-
-def _fresh(batch: list[tuple[CsvRow, str]], existing: Mapping[str, str]) -> list[str]:
-    """The keys of the batch to issue: not issued before, each once."""
-    keys: dict[str, None] = {}
-    for _, key in batch:
-        if key not in existing:
-            keys.setdefault(key)
-    return list(keys)
-
-
-@dataclass
-class _Signed:
-    """A batch's rows after signing: what to store and what the rows came to."""
-
-    made: list[_Row] = field(default_factory=list)
-    #: line -> (issued, credential id), for rows that are not in ``made``.
-    outcome: dict[int, tuple[bool, str]] = field(default_factory=dict)
-    go_on: bool = True
-    interrupted: BaseException | None = None
-
-
-def _sign_batch(
-    run: _Run,
-    signer: Signer,
-    batch: list[tuple[CsvRow, str]],
-    existing: Mapping[str, str],
-    draws: Mapping[StatusPurpose, list[Slot]],
-    result: BulkResult,
-) -> _Signed:
-    """Check and sign each new row of the batch (outside any transaction)."""
-    out = _Signed()
-    first_of: dict[str, str] = {}
-    for index, (row, key) in enumerate(batch):
-        if key in existing:
-            out.outcome[row.line] = (False, existing[key])
-        elif key in first_of:
-            out.outcome[row.line] = (False, first_of[key])
-        elif (
-            not _sign_one(run, signer, row, key, draws, out, first_of, result)
-            and not run.skip_bad_rows
-        ):
-            result.pending = run.total - (run.done + index + 1)
-            out.go_on = False
-            break
-        if run.progress is not None:
-            try:
-                run.progress(run.done + index + 1, run.total)
-            except BaseException as exc:  # an interruption: keep what is done
-                out.interrupted = exc
-                break
-    return out
-
-
-def _sign_one(
-    run: _Run,
-    signer: Signer,
-    row: CsvRow,
-    key: str,
-    draws: Mapping[StatusPurpose, list[Slot]],
-    out: _Signed,
-    first_of: dict[str, str],
-    result: BulkResult,
-) -> bool:
-    """Prepare and sign one row into ``out.made``; False (the error noted) if it is bad."""
-    n = len(out.made)
-    slots = {p: d[n] for p, d in draws.items() if n < len(d)}
-    try:
-        item = _prepare(run, signer, row, key, slots)
-    except ServiceError as exc:
-        result.errors.append(RowError(row.line, None, str(exc)))
-        return False
-    out.made.append(item)
-    first_of[key] = item.record.id
-    return True
-
-
-def _signer_now(run: _Run, uow: UnitOfWork, signer: Signer, made: list[_Row]) -> Signer:
-    """The signer, checked again in the writing transaction; rows signed by one that is
-    no longer current (a key rotated meanwhile, the achievement changed) sign again."""
-    current = run.refresh(uow)
-    if current is not signer:
-        for item in made:
-            if len(item.slots) == len(_PURPOSES):
-                _sign_row(run, current, item)
-    return current
-
-
-def _report(
-    run: _Run,
-    batch: list[tuple[CsvRow, str]],
-    signed: _Signed,
-    prepared: list[_Row],
-    lost: set[str],
-    result: BulkResult,
-) -> bool:
-    """Add the batch's rows to ``result`` in file order; False when the file stops."""
-    outcome = signed.outcome
-    if lost:  # concurrent awards issued these keys first
-        outcome.update(_taken_first(run, prepared, lost))
-    for item in signed.made:
-        outcome.setdefault(item.row.line, (True, item.record.id))
-    for row, _ in batch:
-        if row.line in outcome:
-            issued, credential_id = outcome[row.line]
-            (result.issued if issued else result.already_issued).append(credential_id)
-    run.done += len(batch)
-    if signed.interrupted is not None:
-        raise signed.interrupted
-    return signed.go_on
-
-
-def _taken_first(run: _Run, prepared: list[_Row], lost: set[str]) -> dict[int, tuple[bool, str]]:
-    """Rows whose keys a concurrent award issued first: already issued, under its id."""
-    with run.platform.uow() as uow:
-        if not isinstance(uow.credentials, BatchCredentials):  # pragma: no cover
-            return {}
-        taken = uow.credentials.ids_by_keys(run.org_id, lost)
-    return {item.row.line: (False, taken[item.key]) for item in prepared if item.key in lost}
-
-
-def _refused(
-    run: _Run,
-    batch: list[tuple[CsvRow, str]],
-    existing: Mapping[str, str],
-    message: str,
-    result: BulkResult,
-) -> bool:
-    """A batch whose achievement (or organisation, or key) can no longer issue: rows
-    issued before are reported as such, the others as errors, as award() would."""
-    for index, (row, key) in enumerate(batch):
-        if key in existing:
-            result.already_issued.append(existing[key])
-            continue
-        result.errors.append(RowError(row.line, None, message))
-        if not run.skip_bad_rows:
-            result.pending = run.total - (run.done + index + 1)
-            return False
-    run.done += len(batch)
-    return True
-
-
-def _prepare(
-    run: _Run, signer: Signer, row: CsvRow, key: str, slots: dict[StatusPurpose, Slot]
-) -> _Row:
-    """Check a row, make its record and, when its status positions are drawn, sign it."""
-    r = row.request
-    check_request(r, key, run.now)
-    details = Details(r.evidence_url, r.narrative, r.issued_on)
-    valid_from = details.issued_on or run.now
-    valid_until = run.achievement.fields.validity.until(valid_from)
-    if valid_until is not None and valid_until <= valid_from:
-        raise InvalidInput("the credential would expire before it is valid")
-    recipient = recipient_of(r)
-    token = secrets.token_urlsafe(32)
-    record = StoredCredential(
-        id=str(uuid.uuid4()),
-        org_id=run.org_id,
-        achievement_id=run.achievement.id,
-        idempotency_key=key,
-        document={},  # signed below once both status positions are known
-        issued_at=run.now,
-        recipient_email_hash=recipient.email_hash,
-        recipient_did=recipient.did,
-        claim_token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        valid_until=valid_until,
-    )
-    item = _Row(row, key, recipient, details, record, token, slots)
-    if len(slots) == len(_PURPOSES):
-        _sign_row(run, signer, item)
-    return item
-
-
-def _shape(item: _Row) -> tuple[bool, ...]:
-    """Which optional parts a credential has: its properties, in their order, follow."""
-    r, d = item.recipient, item.details
-    return (
-        len(r.identifiers) > 1,
-        r.did is not None,
-        d.evidence_url is not None,
-        d.narrative is not None,
-        item.record.valid_until is not None,
-    )
-
-
-def _sign_row(run: _Run, signer: Signer, item: _Row) -> None:
-    """Sign the row's credential.  The first of each shape is built and signed with every
-    check (:func:`build_open_badge_credential`, :func:`issue`); it becomes the template
-    of the others, which differ only in values checked per row (:func:`check_request`)
-    and sign with ``add_proof`` (its RDF canonicalization is the JSON-LD safe-mode check)."""
-    base = run.platform.base_url
-    status = [item.slots[purpose].entry(base) for purpose in _PURPOSES]
-    fast = signer.suite == _TEMPLATE_SUITE
-    shape = _shape(item)
-    template = run.templates.get(shape) if fast else None
-    try:
-        if template is None:
-            unsigned = credential_document(
-                run.platform,
-                signer,
-                run.achievement,
-                item.recipient,
-                item.details,
-                item.record,
-                run.now,
-            )
-            unsigned["credentialStatus"] = status
-            document, jwt = signer.sign(unsigned, run.now)
-            if fast:
-                run.templates[shape] = unsigned
-        else:
-            unsigned = _filled(template, base, item, status, run.now)
-            document = add_proof(
-                unsigned, signer.pair, loader=signer.loader, suite=signer.suite, created=run.now
-            )
-            jwt = None
-    except MicrocredError as exc:
-        raise InvalidInput(f"the credential could not be signed: {exc}") from exc
-    item.record = replace(item.record, document=document, jwt=jwt)
-    item.jwt = jwt
-
-
-def _filled(
-    template: Mapping[str, Any],
-    base_url: str,
-    item: _Row,
-    status: list[dict[str, Any]],
-    now: datetime,
-) -> dict[str, Any]:
-    """The template's credential with this row's values (same properties, same order)."""
-    valid_from = timestamp(item.details.issued_on or now)
-    document = dict(template)
-    document["id"] = f"{base_url.rstrip('/')}/credentials/{item.record.id}"
-    subject = dict(template["credentialSubject"])
-    subject["identifier"] = [i.to_json() for i in item.recipient.identifiers]
-    if item.recipient.did:
-        subject["id"] = item.recipient.did
-    document["credentialSubject"] = subject
-    document["validFrom"] = valid_from
-    document["awardedDate"] = valid_from
-    if item.record.valid_until is not None:
-        document["validUntil"] = timestamp(item.record.valid_until)
-    if "evidence" in document:
-        evidence = Evidence(id=item.details.evidence_url, narrative=item.details.narrative)
-        document["evidence"] = [evidence.to_json()]
-    document["credentialStatus"] = status
-    return document
-
-
-def _store(
-    run: _Run,
-    uow: UnitOfWork,
-    credentials: BatchCredentials,
-    status: BatchStatus,
-    signer: Signer,
-    made: list[_Row],
-) -> set[str]:
-    """Write the batch's credentials, status entries, audit entries and jobs; the keys
-    that concurrent awards took first (those rows are left out)."""
-    inserted = credentials.add_many([item.record for item in made])
-    lost = {item.key for item in made if item.record.id not in inserted}
-    kept = [item for item in made if item.record.id in inserted]
-    made[:] = kept
-    ids = [item.record.id for item in kept]
-    finals = {
-        purpose: claim_slots(
-            uow,
-            status,
-            run.platform,
-            signer,
-            purpose,
-            ids,
-            {i.record.id: i.slots[purpose] for i in kept if purpose in i.slots},
-            run.now,
-        )
-        for purpose in _PURPOSES
-    }
-    resigned: list[tuple[str, Mapping[str, Any], str | None]] = []
-    for item in kept:
-        slots = {purpose: finals[purpose][item.record.id] for purpose in _PURPOSES}
-        if slots != item.slots:  # positions drawn again, or not drawn before
-            item.slots = slots
-            _sign_row(run, signer, item)
-            resigned.append((item.record.id, item.record.document, item.jwt))
-    credentials.set_documents(resigned)
-    credentials.add_award_records(*_award_records(run, kept))
-    return lost
-
-
-def _award_records(
-    run: _Run, kept: list[_Row]
-) -> tuple[list[AuditEntry], list[tuple[str, Mapping[str, object], datetime]]]:
-    """The audit entry and the email job of each credential the batch inserted."""
-    entries = [
-        AuditEntry(
-            run.org_id,
-            run.actor.label,
-            "credential.award",
-            item.record.id,
-            {"achievement_id": run.achievement.id, "idempotency_key": item.key},
-            run.now,
-        )
-        for item in kept
-    ]
-    jobs: list[tuple[str, Mapping[str, object], datetime]] = [
-        (
-            "email.award",
-            {
-                "credential_id": item.record.id,
-                "email": item.recipient.email,
-                "claim_token": item.token,
-            },
-            run.now,
-        )
-        for item in kept
-        if item.recipient.email
-    ]
-    return entries, jobs
 
 
 def _award_row(
