@@ -111,7 +111,9 @@ def test_parts_die_with_a_killed_parent(engine: Engine, tmp_path: Path) -> None:
     pid_file = tmp_path / "part.pid"
 
     def task(part: int, tick: Tick) -> object:
-        pid_file.write_text(str(os.getpid()))
+        written = pid_file.with_suffix(f".{part}")
+        written.write_text(str(os.getpid()))
+        written.replace(pid_file)  # whole, or not there yet
         signal.pause()
         return part
 
