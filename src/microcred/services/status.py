@@ -10,6 +10,7 @@ endpoint only serves it.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,9 +52,20 @@ class Slot:
     purpose: StatusPurpose
 
     def entry(self, base_url: str) -> dict[str, Any]:
-        """The credential's ``credentialStatus`` entry for this position."""
-        url = status_list_url(base_url, self.list_id)
-        return build_status_list_entry(url, self.position, status_purpose=self.purpose.value)
+        """The credential's ``credentialStatus`` entry for this position (built and checked
+        once per list; a bulk award makes two for every credential)."""
+        entry = dict(_entry_at_zero(base_url, self.list_id, self.purpose))
+        entry["id"] = f"{entry['statusListCredential']}#{self.position}"
+        entry["statusListIndex"] = str(self.position)
+        return entry
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry_at_zero(
+    base_url: str, list_id: str, purpose: StatusPurpose
+) -> tuple[tuple[str, Any], ...]:
+    url = status_list_url(base_url, list_id)
+    return tuple(build_status_list_entry(url, 0, status_purpose=purpose.value).items())
 
 
 # --------------------------------------------------------------------------- allocation
