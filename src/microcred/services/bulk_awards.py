@@ -59,8 +59,10 @@ def bulk_award(
 
     With ``processes`` above 1 (default: what ``platform.parallel`` offers) the file is
     cut into that many runs of whole batches, awarded at the same time in processes of
-    their own; the result is the same as in one process, in file order.  A row that turns
-    out bad only when signed stops its own part, not the others."""
+    their own.  The outcome is the one of a single process: issued rows in file order;
+    already issued ones in file order within each part, then the rows that repeat a key
+    from earlier in the file.  A row that turns out bad only when signed stops its own
+    part, not the others."""
     actor.require(org_id, Role.ISSUER)
     now = platform.clock()
     with platform.uow() as uow:
@@ -120,10 +122,17 @@ def _award_in_parts(
     result: BulkResult,
 ) -> None:
     """Award ``rows`` in ``parts`` runs of whole batches at the same time (see
-    :class:`~microcred.services.ports.Parallel`) and add up what they did."""
-    size = -(-len(rows) // (parts * BATCH_ROWS)) * BATCH_ROWS
-    slices = [rows[start : start + size] for start in range(0, len(rows), size)]
-    progress, done = run.progress, 0
+    :class:`~microcred.services.ports.Parallel`) and add up what they did.  A row whose
+    key came earlier in the file is left out of the parts, so that the first one is the
+    row issued (as in one process), and reported as already issued afterwards."""
+    firsts: dict[str, CsvRow] = {}
+    for row, key in rows:
+        firsts.setdefault(key, row)
+    unique = [(row, key) for row, key in rows if firsts[key] is row]
+    repeats = [key for row, key in rows if firsts[key] is not row]
+    size = -(-len(unique) // (parts * BATCH_ROWS)) * BATCH_ROWS
+    slices = [unique[start : start + size] for start in range(0, len(unique), size)]
+    progress, done = run.progress, len(repeats)
 
     def part(index: int, tick: Callable[[int], None]) -> BulkResult:
         mine, out = replace(run, progress=None, total=0, done=0, templates={}), BulkResult()
@@ -148,6 +157,23 @@ def _award_in_parts(
             result.already_issued += out.already_issued
             result.errors += out.errors
             result.pending += out.pending
+    _add_repeats(run, repeats, result)
+
+
+def _add_repeats(run: BatchRun, repeats: list[str], result: BulkResult) -> None:
+    """Rows that repeat an earlier row's key: already issued, under its credential (if
+    the earlier row was issued; otherwise they count as pending)."""
+    if not repeats:
+        return
+    with run.platform.uow() as uow:
+        if not isinstance(uow.credentials, BatchCredentials):  # pragma: no cover
+            raise TypeError("the unit of work cannot write batches")
+        issued = uow.credentials.ids_by_keys(run.org_id, repeats)
+    for key in repeats:
+        if key in issued:
+            result.already_issued.append(issued[key])
+        else:
+            result.pending += 1
 
 
 def _award_row(
