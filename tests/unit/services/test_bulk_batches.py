@@ -164,3 +164,38 @@ def test_a_row_that_cannot_be_signed_stops_the_file_after_the_rows_before(
     )
     assert len(skipped.issued) == 4 and len(skipped.already_issued) == 4
     assert counts(engine)["credentials"] == 8
+
+
+def test_a_row_another_award_issues_while_the_batch_signs_is_reported_as_theirs(
+    world: World, engine: Engine
+) -> None:
+    """Between a batch's read and its write (while it signs, no transaction open) another
+    award issues one of its keys: the batch leaves that row out and reports it as already
+    issued, under the other award's credential."""
+    data = b"email,name,idempotency_key\na@x.org,A,key-a\nb@x.org,B,key-b\nc@x.org,C,key-c\n"
+    theirs: list[str] = []
+
+    def meanwhile(done: int, total: int) -> None:
+        if done == 1:  # the batch has read (key-c is free) and is signing
+            other = award(
+                world.platform,
+                SYSTEM,
+                world.org.id,
+                world.achievement_id,
+                "c@x.org",
+                "C",
+                idempotency_key="key-c",
+            )
+            theirs.append(other.credential.id)
+
+    result = bulk_award(
+        world.platform, SYSTEM, world.org.id, world.achievement_id, data, progress=meanwhile
+    )
+    assert len(result.issued) == 2 and result.already_issued == theirs
+    assert not result.errors and result.pending == 0
+    assert counts(engine) == {"credentials": 3, "status_entries": 6, "jobs": 3}
+    entries = _entries(engine)
+    assert len({(e[0], e[1]) for e in entries}) == 6  # no position handed out twice
+    with world.platform.uow() as uow:
+        lists = uow.status.lists_for_org(world.org.id)
+    assert sorted(r.used for r in lists) == [3, 3]
