@@ -91,11 +91,12 @@ def _collect(
 ) -> list[object]:
     results: dict[int, object] = {}
     error: BaseException | None = None
+    gone: set[int] = set()
     while len(results) < parts:
         try:
             kind, part, value = messages.get(timeout=_POLL)
         except queue.Empty:
-            _check_alive(children, results)
+            gone = _check_alive(children, results, gone)
             continue
         if kind == "tick":
             on_tick(value)
@@ -109,14 +110,18 @@ def _collect(
     return [results[part] for part in range(parts)]
 
 
-def _check_alive(children: list[Any], finished: dict[int, object]) -> None:
-    for part, child in enumerate(children):
-        if part not in finished and not child.is_alive():
-            raise WorkerDied(
-                f"worker process {part + 1} ended (exit code {child.exitcode}) before it "
-                "finished; what it committed stays, and running the same work again "
-                "completes the rest"
-            )
+def _check_alive(children: list[Any], finished: dict[int, object], gone: set[int]) -> set[int]:
+    """The parts whose process has ended without a result; raises for one that was
+    already found ended a poll ago (its last message, if any, would have arrived)."""
+    now = {p for p, child in enumerate(children) if p not in finished and not child.is_alive()}
+    if now & gone:
+        part = min(now & gone)
+        raise WorkerDied(
+            f"worker process {part + 1} ended (exit code {children[part].exitcode}) before "
+            "it finished; what it committed stays, and running the same work again "
+            "completes the rest"
+        )
+    return now
 
 
 def _stop(children: list[Any]) -> None:
