@@ -87,24 +87,26 @@ def bulk_award(
         _count_pending(platform, org_id, keys, result)
         return result
     rows = list(zip(parsed.rows, keys, strict=True))
-    if batched:
-        run = BatchRun(platform, actor, org_id, achievement, now, loader, skip_bad_rows, progress)
-        parts = _parts(platform, processes, len(rows))
-        if parts > 1 and platform.parallel is not None:
-            _award_in_parts(platform.parallel, run, rows, parts, result)
-        else:
-            award_rows(run, rows, result)
-        result.errors.sort(key=lambda e: e.line)
-        return result
-    for done, (row, key) in enumerate(rows, start=1):
-        issued = _award_row(platform, actor, org_id, achievement_id, row, key, loader, result)
-        if not issued and not skip_bad_rows:
-            result.pending = len(parsed.rows) - done
-            break
-        if progress is not None:
-            progress(done, len(parsed.rows))
+    run = BatchRun(platform, actor, org_id, achievement, now, loader, skip_bad_rows, progress)
+    if not batched:
+        _award_one_by_one(run, rows, result)
+    elif (parts := _parts(platform, processes, len(rows))) > 1 and platform.parallel is not None:
+        _award_in_parts(platform.parallel, run, rows, parts, result)
+    else:
+        award_rows(run, rows, result)
     result.errors.sort(key=lambda e: e.line)
     return result
+
+
+def _award_one_by_one(run: BatchRun, rows: list[tuple[CsvRow, str]], result: BulkResult) -> None:
+    """Each row through :func:`award`, in a transaction of its own (for a unit of work
+    that cannot write batches)."""
+    for done, (row, key) in enumerate(rows, start=1):
+        if not _award_row(run, row, key, result) and not run.skip_bad_rows:
+            result.pending = len(rows) - done
+            return
+        if run.progress is not None:
+            run.progress(done, len(rows))
 
 
 def _parts(platform: Platform, processes: int | None, rows: int) -> int:
@@ -176,24 +178,15 @@ def _add_repeats(run: BatchRun, repeats: list[str], result: BulkResult) -> None:
             result.pending += 1
 
 
-def _award_row(
-    platform: Platform,
-    actor: Actor,
-    org_id: str,
-    achievement_id: str,
-    row: CsvRow,
-    key: str,
-    loader: DocumentLoader | None,
-    result: BulkResult,
-) -> bool:
+def _award_row(run: BatchRun, row: CsvRow, key: str, result: BulkResult) -> bool:
     """Award one row in its own transaction; record the outcome; False if it failed."""
     r = row.request
     try:
         issued = award(
-            platform,
-            actor,
-            org_id,
-            achievement_id,
+            run.platform,
+            run.actor,
+            run.org_id,
+            run.achievement.id,
             r.email,
             r.name,
             r.did,
@@ -201,7 +194,7 @@ def _award_row(
             r.narrative,
             r.issued_on,
             idempotency_key=key,
-            loader=loader,
+            loader=run.loader,
         )
     except ServiceError as exc:
         result.errors.append(RowError(row.line, None, str(exc)))
