@@ -117,3 +117,17 @@ def test_naive_datetimes_are_refused(engine: Engine) -> None:
     statement = BulkInsert(t.credentials, tuple(c.name for c in t.credentials.columns))
     with engine.begin() as connection, pytest.raises(ValueError, match="naive"):
         statement.run(connection, [_credential("naive", issued_at=datetime(2026, 1, 1))])
+
+
+def test_values_with_tabs_newlines_and_backslashes_arrive_unchanged(engine: Engine) -> None:
+    """On PostgreSQL rows without conflict or returning go in by COPY, whose text format
+    escapes these: they must read back as given."""
+    jobs = BulkInsert(t.jobs, ("kind", "payload", "state", "attempts", "run_at"))
+    payload = {"text": "a\tb\nc\\d\r\u0000e ✓", "list": ["\\N", None, 1.5]}
+    with engine.begin() as connection:
+        jobs.run(
+            connection,
+            [{"kind": "k\t1", "payload": payload, "state": "queued", "attempts": 0, "run_at": AT}],
+        )
+        kind, stored = connection.execute(select(t.jobs.c.kind, t.jobs.c.payload)).one()
+    assert kind == "k\t1" and stored == payload
