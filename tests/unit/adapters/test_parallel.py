@@ -120,15 +120,18 @@ def test_parts_die_with_a_killed_parent(engine: Engine, tmp_path: Path) -> None:
     context = multiprocessing.get_context("fork")
     parent = context.Process(target=lambda: ForkParallel(engine, 2).run(task, 2, print))
     parent.start()
-    deadline = time.monotonic() + 10
-    while not pid_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    part_pid = int(pid_file.read_text())
-    os.kill(parent.pid or 0, signal.SIGKILL)
-    parent.join()
-    while not _gone(part_pid) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    gone = _gone(part_pid)
-    if not gone:  # leave nothing running behind a failed test
-        os.kill(part_pid, signal.SIGKILL)
-    assert gone
+    part_pid = 0
+    try:
+        deadline = time.monotonic() + 10
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        part_pid = int(pid_file.read_text())
+        os.kill(parent.pid or 0, signal.SIGKILL)
+        parent.join()
+        while not _gone(part_pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _gone(part_pid)
+    finally:  # leave nothing running behind a failed test
+        for pid in (parent.pid, part_pid):
+            if pid and not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
