@@ -24,7 +24,7 @@ from microcred.services.achievements import (
     publish_achievement,
     retire_achievement,
 )
-from microcred.services.awards import award
+from microcred.services.awards import award_request
 from microcred.services.bulk_awards import BulkResult, bulk_award
 from microcred.services.errors import ServiceError
 from microcred.services.keys import organisation_by_slug, rotate_key
@@ -166,19 +166,7 @@ def _award_one(org: str, achievement: str, request: AwardRequest, key: str | Non
         lineage = get_achievement(platform, SYSTEM, achievement).lineage_id
         r = request
         key = key or derive_idempotency_key(lineage, r.email, r.issued_on, r.did)
-        issued = award(
-            platform,
-            SYSTEM,
-            org_id,
-            achievement,
-            r.email,
-            r.name,
-            r.did,
-            r.evidence_url,
-            r.narrative,
-            r.issued_on,
-            idempotency_key=key,
-        )
+        issued = award_request(platform, SYSTEM, org_id, achievement, r, idempotency_key=key)
     url = issued.credential.document.get("id", issued.credential.id)
     verb = "issued" if issued.created else "already issued (same idempotency key)"
     _out().print(f"{verb}: {escape(str(url))}")

@@ -94,14 +94,36 @@ def award(
     loader: DocumentLoader | None = None,
 ) -> Issued:
     """Issue ``achievement_id`` (a published version) to one recipient."""
-    actor.require(org_id, Role.ISSUER)
-    now = platform.clock()
     request = AwardRequest(
         recipient_email, recipient_name, recipient_did, evidence_url, narrative, issued_on
     )
+    return award_request(
+        platform,
+        actor,
+        org_id,
+        achievement_id,
+        request,
+        idempotency_key=idempotency_key,
+        loader=loader,
+    )
+
+
+def award_request(
+    platform: Platform,
+    actor: Actor,
+    org_id: str,
+    achievement_id: str,
+    request: AwardRequest,
+    *,
+    idempotency_key: str,
+    loader: DocumentLoader | None = None,
+) -> Issued:
+    """:func:`award` of a request already gathered (a CSV row, the command line)."""
+    actor.require(org_id, Role.ISSUER)
+    now = platform.clock()
     check_request(request, idempotency_key, now)
     recipient = recipient_of(request)
-    details = Details(evidence_url, narrative, issued_on)
+    details = Details(request.evidence_url, request.narrative, request.issued_on)
     with platform.uow() as uow:
         existing = uow.credentials.by_idempotency_key(org_id, idempotency_key)
         if existing is not None:
