@@ -183,6 +183,13 @@ def _draw_opening(run: BatchRun, signer: Signer, wanted: int) -> dict[StatusPurp
     return draws
 
 
+def issued_ids(run: BatchRun, keys: Iterable[str]) -> dict[str, str]:
+    """The ids of the credentials the organisation issued under ``keys``, by key."""
+    with (run.platform.reader or run.platform.uow)() as uow:
+        credentials, _ = _batch_ports(uow)
+        return credentials.ids_by_keys(run.org_id, keys)
+
+
 def _batch_ports(uow: UnitOfWork) -> tuple[BatchCredentials, BatchStatus]:
     credentials, status = uow.credentials, uow.status
     if not isinstance(credentials, BatchCredentials) or not isinstance(status, BatchStatus):
@@ -304,10 +311,7 @@ def _taken_first(
     run: BatchRun, prepared: list[_Row], lost: set[str]
 ) -> dict[int, tuple[bool, str]]:
     """Rows whose keys a concurrent award issued first: already issued, under its id."""
-    with run.platform.uow() as uow:
-        if not isinstance(uow.credentials, BatchCredentials):  # pragma: no cover
-            return {}
-        taken = uow.credentials.ids_by_keys(run.org_id, lost)
+    taken = issued_ids(run, lost)
     return {item.row.line: (False, taken[item.key]) for item in prepared if item.key in lost}
 
 

@@ -23,9 +23,10 @@ from microcred.services.award_batches import (
     Progress,
     award_batch,
     award_rows,
+    issued_ids,
 )
 from microcred.services.awards import (
-    award,
+    award_request,
     awardable,
 )
 from microcred.services.errors import InvalidInput, ServiceError
@@ -167,10 +168,7 @@ def _add_repeats(run: BatchRun, repeats: list[str], result: BulkResult) -> None:
     the earlier row was issued; otherwise they count as pending)."""
     if not repeats:
         return
-    with run.platform.uow() as uow:
-        if not isinstance(uow.credentials, BatchCredentials):  # pragma: no cover
-            raise TypeError("the unit of work cannot write batches")
-        issued = uow.credentials.ids_by_keys(run.org_id, repeats)
+    issued = issued_ids(run, repeats)
     for key in repeats:
         if key in issued:
             result.already_issued.append(issued[key])
@@ -180,19 +178,13 @@ def _add_repeats(run: BatchRun, repeats: list[str], result: BulkResult) -> None:
 
 def _award_row(run: BatchRun, row: CsvRow, key: str, result: BulkResult) -> bool:
     """Award one row in its own transaction; record the outcome; False if it failed."""
-    r = row.request
     try:
-        issued = award(
+        issued = award_request(
             run.platform,
             run.actor,
             run.org_id,
             run.achievement.id,
-            r.email,
-            r.name,
-            r.did,
-            r.evidence_url,
-            r.narrative,
-            r.issued_on,
+            row.request,
             idempotency_key=key,
             loader=run.loader,
         )
