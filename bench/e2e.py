@@ -31,6 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from run import ROUNDS, Rate, measure  # bench/run.py: the same timing as the core's bench
 from sqlalchemy import Engine, create_engine, event, text
 
 import microcred.core.issue as core_issue
@@ -51,7 +52,6 @@ from microcred.services.organisations import Platform, create_organisation
 from microcred.settings import Settings
 
 TARGET = 0.70
-ROUNDS = 3
 #: Processes of the platform's default bulk award here (MICROCRED_BULK_PROCESSES unset).
 CPUS = max(1, min(os.cpu_count() or 1, 64))
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -60,34 +60,6 @@ POSTGRES_ADMIN_URL = os.environ.get(
         "MICROCRED_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     ),
 )
-
-
-@dataclass(frozen=True)
-class Rate:
-    ops: int
-    seconds: float
-
-    @property
-    def per_second(self) -> float:
-        return self.ops / self.seconds if self.seconds else 0.0
-
-
-def measure(fn: Callable[[], object], budget: float) -> Rate:
-    """Call ``fn`` for about ``budget`` seconds after a warm-up; the fastest of
-    :data:`ROUNDS` rounds (as ``bench/run.py`` measures)."""
-    warm_until = time.perf_counter() + min(0.3, budget * 0.15)
-    while time.perf_counter() < warm_until:
-        fn()
-    best = Rate(0, 1.0)
-    for _ in range(ROUNDS):
-        ops, start = 0, time.perf_counter()
-        stop = start + budget / ROUNDS
-        while (now := time.perf_counter()) < stop:
-            fn()
-            ops += 1
-        rate = Rate(ops, now - start)
-        best = max(best, rate, key=lambda r: r.per_second)
-    return best
 
 
 # --------------------------------------------------------------------------- databases
