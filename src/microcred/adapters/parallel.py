@@ -11,6 +11,7 @@ Where fork does not exist (Windows) the parts run one after the other in this pr
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import pickle
@@ -54,8 +55,15 @@ class ForkParallel:
             )
             for part in range(parts)
         ]
-        for child in children:
-            child.start()
+        # The parent's objects out of the collector's reach while the children fork, so
+        # that a child's collections do not touch (and copy-on-write) every page of the
+        # parent's heap: measured, that made each child's first batch 3x slower.
+        gc.freeze()
+        try:
+            for child in children:
+                child.start()
+        finally:
+            gc.unfreeze()
         try:
             return _collect(children, messages, parts, on_tick)
         finally:

@@ -451,12 +451,14 @@ def _store(
     signer: Signer,
     made: list[_Row],
 ) -> set[str]:
-    """Write the batch's credentials, status entries, audit entries and jobs; the keys
-    that concurrent awards took first (those rows are left out)."""
+    """Write the batch's credentials, audit entries, jobs and status entries; the keys
+    that concurrent awards took first (those rows are left out).  The status lists are
+    claimed last: from then on they are held until commit."""
     inserted = credentials.add_many([item.record for item in made])
     lost = {item.key for item in made if item.record.id not in inserted}
     kept = [item for item in made if item.record.id in inserted]
     made[:] = kept
+    credentials.add_award_records(*_award_records(run, kept))
     ids = [item.record.id for item in kept]
     finals = {
         purpose: claim_slots(
@@ -479,7 +481,6 @@ def _store(
             _sign_row(run, signer, item)
             resigned.append((item.record.id, item.record.document, item.jwt))
     credentials.set_documents(resigned)
-    credentials.add_award_records(*_award_records(run, kept))
     return lost
 
 

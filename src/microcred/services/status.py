@@ -111,7 +111,7 @@ class BatchStatus(Protocol):
 
     def take_slots(self, list_id: str, n: int) -> bool: ...
     def used_among(self, list_id: str, positions: Iterable[int]) -> set[int]: ...
-    def add_entries(self, entries: Sequence[tuple[str, int, str]]) -> set[tuple[str, int]]: ...
+    def add_entries(self, entries: Sequence[tuple[str, int, str]]) -> None: ...
 
 
 def draw_slots(
@@ -169,20 +169,22 @@ def claim_slots(
     now: datetime,
 ) -> dict[str, Slot]:
     """Give each credential (already inserted) its position in a list of ``purpose``: the
-    provisional one of :func:`draw_slots` when it is still free (one UPDATE of the list's
-    counter, which holds the list's row until commit, and one INSERT of all the entries),
-    otherwise one allocated as :func:`allocate` does.  Returns every credential's slot."""
+    provisional one of :func:`draw_slots` when it is still free, otherwise one allocated
+    as :func:`allocate` does.  Returns every credential's slot.
+
+    One UPDATE of the list's counter holds the list until commit (as every writer of its
+    entries does first: :func:`allocate` too), so the positions found free next stay free,
+    and one INSERT (COPY on PostgreSQL) gives them all."""
     final: dict[str, Slot] = {}
     drawn = {cid: provisional[cid] for cid in credential_ids if cid in provisional}
     lists = {slot.list_id for slot in drawn.values()}
-    if len(lists) == 1 and status.take_slots(lists.pop(), len(drawn)):
-        given = status.add_entries([(s.list_id, s.position, c) for c, s in drawn.items()])
-        taken = [c for c, s in drawn.items() if (s.list_id, s.position) not in given]
-        for cid, slot in drawn.items():
-            if (slot.list_id, slot.position) in given:
-                final[cid] = slot
+    if len(lists) == 1 and status.take_slots(list_id := lists.pop(), len(drawn)):
+        used = status.used_among(list_id, (slot.position for slot in drawn.values()))
+        taken = [c for c, s in drawn.items() if s.position in used]
+        final = {c: s for c, s in drawn.items() if s.position not in used}
+        status.add_entries([(s.list_id, s.position, c) for c, s in final.items()])
         if taken:  # concurrent awards took these positions: draw again (slots counted)
-            record = uow.status.get_list(drawn[taken[0]].list_id)
+            record = uow.status.get_list(list_id)
             if record is None:  # pragma: no cover - the list was just updated
                 raise NotFound("the status list disappeared")
             for cid in taken:

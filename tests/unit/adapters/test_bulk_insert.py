@@ -131,3 +131,30 @@ def test_values_with_tabs_newlines_and_backslashes_arrive_unchanged(engine: Engi
         )
         kind, stored = connection.execute(select(t.jobs.c.kind, t.jobs.c.payload)).one()
     assert kind == "k\t1" and stored == payload
+
+
+@pytest.mark.parametrize("returning", [("id",), ()])
+def test_a_long_batch_goes_in_whole_with_its_conflicts_skipped(
+    engine: Engine, returning: tuple[str, ...]
+) -> None:
+    """Rows of a few KB each, several hundred KB in all (PostgreSQL sends them in chunks)."""
+    _org(engine)
+    statement = BulkInsert(
+        t.credentials,
+        tuple(c.name for c in t.credentials.columns),
+        conflict=("org_id", "idempotency_key"),
+        returning=returning,
+    )
+    big = {"text": "y" * 4_000}
+    taken = _credential("k037", document=big)
+    rows = [_credential(f"k{i:03}", document=big) for i in range(150)]
+    with engine.begin() as connection:
+        statement.run(connection, [taken])
+        returned = statement.run(connection, rows)
+    expected = [r["id"] for r in rows if r["idempotency_key"] != "k037"]
+    if returning:
+        assert sorted(r[0] for r in returned) == sorted(expected)
+    else:
+        assert returned == []
+    stored = _read(engine, [*expected, taken["id"]])
+    assert len(stored) == 150 and all(r["document"] == big for r in stored)

@@ -161,7 +161,8 @@ credentials = Table(
     "credentials",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("org_id", String(36), ForeignKey("organisations.id"), nullable=False, index=True),
+    # queries by organisation use the unique index on (org_id, idempotency_key) below
+    Column("org_id", String(36), ForeignKey("organisations.id"), nullable=False),
     # NULL for a credential the caller wrote (W3C VC-API): it belongs to no achievement.
     Column("achievement_id", String(36), ForeignKey("achievements.id"), nullable=True),
     Column("idempotency_key", String(200), nullable=False),

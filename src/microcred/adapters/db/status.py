@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from microcred.adapters.db import schema as t
@@ -33,12 +33,17 @@ _TAKE_SLOTS = (
 )
 
 
-_INSERT_ENTRIES = BulkInsert(
-    _E,
-    ("list_id", "position", "credential_id", "value"),
-    conflict=("list_id", "position"),
-    returning=("list_id", "position"),
+#: The same on PostgreSQL: one statement whatever the number of positions, and one probe
+#: of the primary key per position (a correlated scalar subquery, never made a join:
+#: with ``IN`` or ``EXISTS`` the planner may read the whole list instead).
+_USED_AMONG_PG = text(
+    "SELECT p.position FROM unnest(CAST(:positions AS integer[])) AS p(position) "
+    "WHERE (SELECT true FROM status_entries e "
+    "WHERE e.list_id = :list_id AND e.position = p.position)"
 )
+#: No conflict clause: the caller holds the list and left out the positions taken, so a
+#: collision is a broken invariant and fails the transaction (COPY on PostgreSQL).
+_INSERT_ENTRIES = BulkInsert(_E, ("list_id", "position", "credential_id", "value"))
 
 
 class StatusRepository:
@@ -112,20 +117,22 @@ class StatusRepository:
         wanted = sorted(set(positions))
         if not wanted:
             return set()
-        rows = self._c.execute(_USED_AMONG, {"list_id": list_id, "positions": wanted})
+        query = _USED_AMONG_PG if self._c.dialect.name == "postgresql" else _USED_AMONG
+        rows = self._c.execute(query, {"list_id": list_id, "positions": wanted})
         return set(rows.scalars())
 
-    def add_entries(self, entries: Sequence[tuple[str, int, str]]) -> set[tuple[str, int]]:
-        """Give positions to credentials, ``(list id, position, credential id)`` each, in
-        one statement; the ``(list id, position)`` pairs given.  A pair already taken (by a
-        concurrent award) is left out without failing the transaction."""
-        if not entries:
-            return set()
+    def add_entries(self, entries: Sequence[tuple[str, int, str]]) -> None:
+        """Give free positions to credentials, ``(list id, position, credential id)`` each,
+        in one statement.  The caller holds each list (:meth:`take_slots`, in this
+        transaction) and left out the positions :meth:`used_among` found taken: every
+        writer of entries holds their list, so none can be taken meanwhile.  A position
+        taken all the same fails the transaction (IntegrityError) rather than being given
+        twice."""
         rows = [
             {"list_id": list_id, "position": position, "credential_id": cid, "value": 0}
             for list_id, position, cid in sorted(entries)
         ]
-        return {(list_id, position) for list_id, position in _INSERT_ENTRIES.run(self._c, rows)}
+        _INSERT_ENTRIES.run(self._c, rows)
 
     def add_entry(self, list_id: str, position: int, credential_id: str) -> bool:
         """Give ``position`` of the list to the credential; False if it is taken."""
