@@ -38,6 +38,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # them again under the same idempotency keys.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Read the database through a memory map (up to 256 MB) rather than read() calls.
+    # Each time another process has written, a connection drops its page cache at its
+    # next transaction and reads the pages again: measured with two processes awarding at
+    # once, mapped reads took a fifth off the CPU per credential.  Writes still go through
+    # the WAL file as before.
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 
