@@ -86,9 +86,10 @@ class StatusRepository:
         return [_list(r) for r in self._c.execute(query).mappings()]
 
     def current_list(self, org_id: str, purpose: StatusPurpose) -> StatusListRecord | None:
-        """The newest list of ``purpose`` that still has room."""
+        """The newest list of ``purpose`` that still has room (without its document:
+        allocating needs its counters only, and a list's signed document grows with it)."""
         query = (
-            select(_L)
+            select(*(c for c in _L.columns if c.name != "document"))
             .where((_L.c.org_id == org_id) & (_L.c.purpose == purpose.value))
             .where(_L.c.used < _L.c.length)
             .order_by(_L.c.created_at.desc(), _L.c.id.desc())
@@ -194,5 +195,5 @@ def _list(row: Any) -> StatusListRecord:
         used=row["used"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
-        document=row["document"],
+        document=row.get("document"),
     )
