@@ -1,60 +1,40 @@
 """Reading an organisation's credentials: one by id, a searched page of them, and what
-the platform publishes without authentication (credentials and achievements).
-
-:func:`search_credentials` filters in the service over the organisation's newest
-:data:`MAX_SCAN` credentials, because the credentials repository offers no search or
-offset query yet; :attr:`Page.truncated` says when older credentials were not looked at.
-"""
+the platform publishes without authentication (credentials and achievements)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
-from typing import Any
 
 from microcred.domain.achievements import Achievement, AchievementState
 from microcred.domain.awards import StoredCredential
+from microcred.domain.credential_search import CredentialState, state_of
 from microcred.domain.model import Actor, Organisation, Role
 from microcred.services.errors import InvalidInput, NotFound
 from microcred.services.organisations import Platform
 from microcred.services.vcapi_issuing import find_in_org, is_placeholder
 
-#: The newest credentials a search looks at.
-MAX_SCAN = 5_000
+__all__ = [
+    "CredentialState",
+    "Page",
+    "get_credential",
+    "public_achievement",
+    "public_credential",
+    "search_credentials",
+    "state_of",
+]
+
 MAX_PER_PAGE = 100
 MAX_QUERY = 320
-
-
-class CredentialState(StrEnum):
-    ACTIVE = "active"
-    REVOKED = "revoked"
-    SUSPENDED = "suspended"
-    EXPIRED = "expired"
-
-
-def state_of(credential: StoredCredential, now: datetime) -> CredentialState:
-    if credential.revoked:
-        return CredentialState.REVOKED
-    if credential.suspended:
-        return CredentialState.SUSPENDED
-    if credential.valid_until is not None and credential.valid_until < now:
-        return CredentialState.EXPIRED
-    return CredentialState.ACTIVE
 
 
 @dataclass(frozen=True)
 class Page:
     items: list[StoredCredential]
-    #: Matches among the credentials looked at.
+    #: Matches in all (every page).
     total: int
     page: int
     per_page: int
-    #: True when the organisation has more than :data:`MAX_SCAN` credentials (the older
-    #: ones were not searched).
-    truncated: bool
 
 
 def get_credential(
@@ -81,57 +61,26 @@ def search_credentials(
 ) -> Page:
     """The organisation's credentials, newest first, that match ``query`` (a credential
     id, a recipient's email address or DID, or words of the achievement's or the
-    recipient's name) and ``state``; page ``page`` of ``per_page``."""
+    recipient's name) and ``state``; page ``page`` of ``per_page``.  The database
+    searches every credential of the organisation."""
     actor.require(org_id, Role.VIEWER)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise InvalidInput(f"page: from 1; per_page: from 1 to {MAX_PER_PAGE}")
     text = (query or "").strip().lower()
     if len(text) > MAX_QUERY:
         raise InvalidInput(f"q: at most {MAX_QUERY} characters")
-    now = platform.clock()
+    email_hash = hashlib.sha256(text.encode("utf-8")).hexdigest() if "@" in text else None
     with platform.uow() as uow:
-        scanned = uow.credentials.for_org(org_id, limit=MAX_SCAN)
-    matches = [
-        c
-        for c in scanned
-        if (state is None or state_of(c, now) is state) and (not text or _matches(c, text))
-    ]
-    start = (page - 1) * per_page
-    return Page(
-        matches[start : start + per_page],
-        len(matches),
-        page,
-        per_page,
-        truncated=len(scanned) >= MAX_SCAN,
-    )
-
-
-def _matches(credential: StoredCredential, text: str) -> bool:
-    if text in credential.id.lower():
-        return True
-    if "@" in text and credential.recipient_email_hash is not None:
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if digest == credential.recipient_email_hash:
-            return True
-    if credential.recipient_did and text in credential.recipient_did.lower():
-        return True
-    return any(text in value.lower() for value in _names(credential.document))
-
-
-def _names(document: Mapping[str, Any]) -> list[str]:
-    """The credential's id and name, its achievement's name and its recipient's name."""
-    found = [document.get("id"), document.get("name")]
-    subject = document.get("credentialSubject")
-    if isinstance(subject, Mapping):
-        achievement = subject.get("achievement")
-        if isinstance(achievement, Mapping):
-            found.append(achievement.get("name"))
-        identifiers = subject.get("identifier")
-        for item in identifiers if isinstance(identifiers, list) else []:
-            if isinstance(item, Mapping) and item.get("identityType") == "name":
-                found.append(item.get("identityHash"))
-        found.append(subject.get("name"))
-    return [value for value in found if isinstance(value, str)]
+        items, total = uow.credentials.search(
+            org_id,
+            text=text,
+            email_hash=email_hash,
+            state=state,
+            now=platform.clock(),
+            offset=(page - 1) * per_page,
+            limit=per_page,
+        )
+    return Page(items, total, page, per_page)
 
 
 # --------------------------------------------------------------------------- public

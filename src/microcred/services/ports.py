@@ -15,6 +15,7 @@ from microcred.domain.awards import (
     StatusPurpose,
     StoredCredential,
 )
+from microcred.domain.credential_search import CredentialState
 from microcred.domain.model import AuditEntry, Job, Organisation, Role, StoredKey, User
 
 Clock = Callable[[], datetime]
@@ -121,6 +122,17 @@ class Credentials(Protocol):
     def by_idempotency_key(self, org_id: str, key: str) -> StoredCredential | None: ...
     def issued_since(self, org_id: str, since: datetime) -> list[StoredCredential]: ...
     def for_org(self, org_id: str, limit: int = 100) -> list[StoredCredential]: ...
+    def search(
+        self,
+        org_id: str,
+        *,
+        text: str = "",
+        email_hash: str | None = None,
+        state: CredentialState | None = None,
+        now: datetime,
+        offset: int = 0,
+        limit: int = 25,
+    ) -> tuple[list[StoredCredential], int]: ...
 
 
 class StatusLists(Protocol):

@@ -53,7 +53,7 @@ def test_credentials_are_listed_searched_and_paged(
     viewer = bearer(key_for(platform, acme, Role.VIEWER))
 
     first = client.get(CREDENTIALS, params={"per_page": 4}, headers=viewer).json()
-    assert first["total"] == 6 and first["page"] == 1 and not first["truncated"]
+    assert first["total"] == 6 and first["page"] == 1
     assert [c["id"] for c in first["items"]][:2] == [speaker.id, made[4].id]  # newest first
     assert "credential" not in first["items"][0]  # summaries only
     assert first["next"] == f"{CREDENTIALS}?per_page=4&page=2"

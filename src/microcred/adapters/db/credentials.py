@@ -6,16 +6,31 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from microcred.adapters.db import schema as t
 from microcred.adapters.db.bulk import BulkInsert
 from microcred.adapters.db.jobs import QUEUED
 from microcred.domain.awards import StoredCredential
+from microcred.domain.credential_search import CredentialState, like_pattern, search_text
 from microcred.domain.model import AuditEntry
 
 _C = t.credentials
+#: The columns a StoredCredential is read from (all but the search text).
+_READ = tuple(c for c in _C.columns if c.name != "search_text")
 #: Statements of the batched writes, built once (executed with a list of dicts).
 _BY_KEYS = select(_C.c.idempotency_key, _C.c.id).where(
     (_C.c.org_id == bindparam("org_id"))
@@ -33,7 +48,9 @@ _BY_KEYS_PG = text(
 _SET_DOCUMENT = (
     update(_C)
     .where(_C.c.id == bindparam("b_id"))
-    .values(document=bindparam("b_document"), jwt=bindparam("b_jwt"))
+    .values(
+        document=bindparam("b_document"), jwt=bindparam("b_jwt"), search_text=bindparam("b_text")
+    )
 )
 #: Every column is given (no SQLAlchemy column defaults apply to a BulkInsert).
 _COLUMNS = tuple(c.name for c in _C.columns)
@@ -97,7 +114,10 @@ class CredentialRepository:
         if documents:
             self._c.execute(
                 _SET_DOCUMENT,
-                [{"b_id": i, "b_document": dict(d), "b_jwt": j} for i, d, j in documents],
+                [
+                    {"b_id": i, "b_document": dict(d), "b_jwt": j, "b_text": search_text(i, d)}
+                    for i, d, j in documents
+                ],
             )
 
     def add_award_records(
@@ -142,7 +162,11 @@ class CredentialRepository:
         self, credential_id: str, document: Mapping[str, Any], jwt: str | None
     ) -> None:
         self._c.execute(
-            update(_C).where(_C.c.id == credential_id).values(document=dict(document), jwt=jwt)
+            update(_C)
+            .where(_C.c.id == credential_id)
+            .values(
+                document=dict(document), jwt=jwt, search_text=search_text(credential_id, document)
+            )
         )
 
     def set_status(
@@ -155,18 +179,18 @@ class CredentialRepository:
         )
 
     def get(self, credential_id: str) -> StoredCredential | None:
-        row = self._c.execute(select(_C).where(_C.c.id == credential_id)).mappings().first()
+        row = self._c.execute(select(*_READ).where(_C.c.id == credential_id)).mappings().first()
         return None if row is None else StoredCredential(**dict(row))
 
     def by_idempotency_key(self, org_id: str, key: str) -> StoredCredential | None:
         where = (_C.c.org_id == org_id) & (_C.c.idempotency_key == key)
-        row = self._c.execute(select(_C).where(where)).mappings().first()
+        row = self._c.execute(select(*_READ).where(where)).mappings().first()
         return None if row is None else StoredCredential(**dict(row))
 
     def issued_since(self, org_id: str, since: datetime) -> list[StoredCredential]:
         """The organisation's credentials signed at or after ``since``, oldest first."""
         query = (
-            select(_C)
+            select(*_READ)
             .where((_C.c.org_id == org_id) & (_C.c.issued_at >= since))
             .order_by(_C.c.issued_at, _C.c.id)
         )
@@ -174,12 +198,60 @@ class CredentialRepository:
 
     def for_org(self, org_id: str, limit: int = 100) -> list[StoredCredential]:
         query = (
-            select(_C)
+            select(*_READ)
             .where(_C.c.org_id == org_id)
             .order_by(_C.c.issued_at.desc(), _C.c.id)
             .limit(limit)
         )
         return [StoredCredential(**dict(r)) for r in self._c.execute(query).mappings()]
+
+    def search(
+        self,
+        org_id: str,
+        *,
+        text: str = "",
+        email_hash: str | None = None,
+        state: CredentialState | None = None,
+        now: datetime,
+        offset: int = 0,
+        limit: int = 25,
+    ) -> tuple[list[StoredCredential], int]:
+        """The organisation's credentials, newest first, whose search text or recipient DID
+        contains ``text`` (lower case) or whose recipient has ``email_hash``, in ``state``
+        at ``now``: ``limit`` of them from ``offset``, and how many match in all."""
+        where = (_C.c.org_id == org_id) & _in_state(state, now)
+        if text:
+            pattern = like_pattern(text)
+            found: list[ColumnElement[bool]] = [
+                _C.c.search_text.like(pattern, escape="\\"),
+                func.lower(_C.c.recipient_did).like(pattern, escape="\\"),
+            ]
+            if email_hash is not None:
+                found.append(_C.c.recipient_email_hash == email_hash)
+            where &= or_(*found)
+        total = self._c.execute(select(func.count()).select_from(_C).where(where)).scalar_one()
+        query = (
+            select(*_READ)
+            .where(where)
+            .order_by(_C.c.issued_at.desc(), _C.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = self._c.execute(query).mappings()
+        return [StoredCredential(**dict(r)) for r in rows], int(total)
+
+
+def _in_state(state: CredentialState | None, now: datetime) -> ColumnElement[bool]:
+    """Credentials in ``state`` at ``now`` (as :func:`state_of` says)."""
+    if state is None:
+        return true()
+    if state is CredentialState.REVOKED:
+        return _C.c.revoked == true()
+    if state is CredentialState.SUSPENDED:
+        return (_C.c.revoked == false()) & (_C.c.suspended == true())
+    unrevoked = (_C.c.revoked == false()) & (_C.c.suspended == false())
+    expired = _C.c.valid_until.is_not(None) & (_C.c.valid_until < now)
+    return unrevoked & (expired if state is CredentialState.EXPIRED else ~expired)
 
 
 def _values(credential: StoredCredential) -> dict[str, Any]:
@@ -199,4 +271,5 @@ def _values(credential: StoredCredential) -> dict[str, Any]:
         "claim_token_hash": credential.claim_token_hash,
         "issued_at": credential.issued_at,
         "valid_until": credential.valid_until,
+        "search_text": search_text(credential.id, credential.document),
     }

@@ -177,6 +177,8 @@ credentials = Table(
     Column("claim_token_hash", String(64)),
     _at("issued_at"),
     _at("valid_until", nullable=True),
+    # lower-case record id and names of the document (domain.credential_search), searched
+    Column("search_text", Text),
     UniqueConstraint("org_id", "idempotency_key"),
 )
 

@@ -49,9 +49,8 @@ class CredentialPage(BaseModel):
     items: list[CredentialSummary]
     page: int
     per_page: int
-    total: int = Field(description="Matches among the credentials searched.")
+    total: int = Field(description="Matches in all (every page).")
     next: str | None = Field(description="The next page (path and query), if any.")
-    truncated: bool = Field(description="Only the newest credentials were searched.")
 
 
 class Reason(BaseModel):
@@ -114,7 +113,6 @@ def list_credentials(
         per_page=per_page,
         total=found.total,
         next=_next_page(request, page) if more else None,
-        truncated=found.truncated,
     )
 
 
