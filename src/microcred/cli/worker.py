@@ -24,7 +24,8 @@ def worker(
     ] = False,
     poll: Annotated[float, typer.Option(min=0.1, help="Seconds to wait when no job is due.")] = 1.0,
 ) -> None:
-    """Run background jobs (award emails) from the database queue until stopped.
+    """Run background jobs (award emails, CSV files sent with background=true) from the
+    database queue until stopped (a bulk award in progress finishes first).
 
     Mail goes over MICROCRED_SMTP_URL; without it, into <data dir>/outbox/ as .eml files.
     Start as many workers as you like: each job is taken by one of them.

@@ -196,10 +196,21 @@ def _award_row(run: BatchRun, row: CsvRow, key: str, result: BulkResult) -> bool
 
 
 def _count_pending(platform: Platform, org_id: str, keys: Sequence[str], out: BulkResult) -> None:
-    with platform.uow() as uow:
-        for key in keys:
-            existing = uow.credentials.by_idempotency_key(org_id, key)
-            if existing is None:
-                out.pending += 1
-            else:
-                out.already_issued.append(existing.id)
+    """What a dry run reports: rows issued before (by id) and rows still to issue."""
+    with (platform.reader or platform.uow)() as uow:
+        credentials = uow.credentials
+        if isinstance(credentials, BatchCredentials):  # a batch of keys per query
+            issued: dict[str, str] = {}
+            for start in range(0, len(keys), BATCH_ROWS * 10):
+                issued |= credentials.ids_by_keys(org_id, keys[start : start + BATCH_ROWS * 10])
+        else:
+            issued = {
+                key: found.id
+                for key in keys
+                if (found := credentials.by_idempotency_key(org_id, key)) is not None
+            }
+    for key in keys:
+        if key in issued:
+            out.already_issued.append(issued[key])
+        else:
+            out.pending += 1

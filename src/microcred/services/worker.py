@@ -26,6 +26,8 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from microcred.domain.model import Job
+from microcred.services.bulk_jobs import KIND as BULK_KIND
+from microcred.services.bulk_jobs import BulkJobFailed, run_bulk_job
 from microcred.services.notifications import Mailer, MailError, Undeliverable, send_award_email
 from microcred.services.organisations import Platform
 
@@ -77,9 +79,19 @@ def send_award(platform: Platform, mailer: Mailer, job: Job) -> None:
         log.info("job %s: credential %s was revoked; no email", job.id, fields["credential_id"])
 
 
+def award_bulk(platform: Platform, mailer: Mailer, job: Job) -> None:
+    """``awards.bulk``: ``{"bulk_id"}`` (see :mod:`microcred.services.bulk_jobs`)."""
+    try:
+        run_bulk_job(platform, job, lease=LEASE)
+    except BulkJobFailed as exc:
+        raise PermanentJobError(str(exc)) from exc
+
+
 #: Payload members that are secrets, dropped once the job is done.
 SECRETS: dict[str, tuple[str, ...]] = {"email.award": ("claim_token",)}
-HANDLERS: Mapping[str, Handler] = MappingProxyType({"email.award": send_award})
+HANDLERS: Mapping[str, Handler] = MappingProxyType(
+    {"email.award": send_award, BULK_KIND: award_bulk}
+)
 
 
 def run_once(

@@ -67,3 +67,14 @@ def test_existing_credentials_become_searchable(fresh: Engine) -> None:
         command.downgrade(alembic_config(connection), "0004")
     columns = {c["name"] for c in inspect(fresh).get_columns("credentials")}
     assert "search_text" not in columns
+
+
+def test_the_newest_revisions_go_down_and_up_again(fresh: Engine) -> None:
+    upgrade(fresh)
+    tables = set(inspect(fresh).get_table_names())
+    assert "bulk_awards" in tables
+    with fresh.begin() as connection:
+        command.downgrade(alembic_config(connection), "0003")
+    assert "bulk_awards" not in set(inspect(fresh).get_table_names())
+    upgrade(fresh)
+    assert set(inspect(fresh).get_table_names()) == tables

@@ -17,6 +17,7 @@ from microcred.domain.awards import StoredCredential
 from microcred.domain.model import SYSTEM, Organisation, Role
 from microcred.services import access
 from microcred.services.achievements import create_achievement
+from microcred.services.bulk_jobs import submit_bulk_award
 from microcred.services.identity import issuer_did
 from microcred.services.organisations import Platform, create_organisation
 from microcred.services.vcapi_issuing import issue_credential, parse_options
@@ -49,6 +50,8 @@ class Tenant:
     recipient_email: str
     recipient_name: str
     status_list_id: str
+    #: A bulk award sent to run in the background (not run: no worker here).
+    bulk_id: str
 
     @property
     def slug(self) -> str:
@@ -72,6 +75,7 @@ class Tenant:
             "VC-API credential record id": self.vcapi_credential.id,
             "recipient email": self.recipient_email,
             "recipient name": self.recipient_name,
+            "bulk award id": self.bulk_id,
         }
         for role, key_id in self.key_ids.items():
             markers[f"{role.value} key id"] = key_id
@@ -123,6 +127,10 @@ def build_tenant(platform: Platform, slug: str, name: str) -> Tenant:
         suite_credential(did),
         parse_options({"credentialStatus": {"type": "BitstringStatusListEntry"}}),
     )
+    bulk_csv = f"email,name\nbulk@{slug}-private.example,{name} Bulk Learner\n".encode()
+    bulk, _ = submit_bulk_award(platform, SYSTEM, org.id, published_id, bulk_csv)
+    if bulk is None:
+        raise RuntimeError("the tenant's bulk award was refused")
     return Tenant(
         org=org,
         did=did,
@@ -142,6 +150,7 @@ def build_tenant(platform: Platform, slug: str, name: str) -> Tenant:
         recipient_email=recipient_email,
         recipient_name=recipient_name,
         status_list_id=_status_list_id(credential.document),
+        bulk_id=bulk.id,
     )
 
 

@@ -7,7 +7,9 @@ from fastapi.testclient import TestClient
 
 from microcred.domain.model import Organisation, Role
 from microcred.services.organisations import Platform
+from microcred.services.worker import run_once
 from microcred.web.context import WebOptions
+from tests.unit.services.test_worker import Recorder
 from tests.unit.web.conftest import BASE_URL, assert_problem, bearer, key_for
 from tests.unit.web.issuing_support import published
 
@@ -219,3 +221,29 @@ class TestASmallBodyLimit:
             BULK, params={"achievement_id": achievement}, content=rows, headers={**issuer, **CSV}
         )
         assert_problem(response, 413, "limit")
+
+
+def test_a_csv_file_sent_to_the_background_is_followed_to_its_outcome(
+    client: TestClient,
+    platform: Platform,
+    acme: Organisation,
+    achievement: str,
+    issuer: dict[str, str],
+) -> None:
+    data = "email,name\nada@example.org,Ada\ngrace@example.org,Grace\n"
+    url = f"{BULK}?achievement_id={achievement}&background=true"
+    sent = client.post(url, content=data, headers={**issuer, **CSV})
+    assert sent.status_code == 202, sent.text
+    status = sent.json()
+    assert sent.headers["location"] == status["href"] == f"{BULK}/{status['id']}"
+    assert (status["state"], status["done"], status["total"]) == ("queued", 0, 2)
+    assert status["result"] is None
+    assert run_once(platform, Recorder())  # the worker
+    done = client.get(status["href"], headers=issuer).json()
+    assert done["state"] == "done" and done["done"] == 2
+    assert len(done["result"]["issued"]) == 2 and done["result"]["complete"]
+    viewer = bearer(key_for(platform, acme, Role.VIEWER))
+    assert client.get(status["href"], headers=viewer).status_code == 200
+    assert_problem(client.get(f"{BULK}/nope", headers=issuer), 404, "bulk award")
+    bad = client.post(url, content=data + "broken,row\n", headers={**issuer, **CSV})
+    assert_problem(bad, 422, "line(s) 4", "not accepted")

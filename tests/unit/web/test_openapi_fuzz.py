@@ -49,6 +49,7 @@ def real_parameters(tenant: Tenant) -> dict[str, str]:
         "credential_id": tenant.credential.id,
         "key_id": tenant.spare_key_id,
         "list_id": tenant.status_list_id,
+        "bulk_id": tenant.bulk_id,
     }
 
 

@@ -142,6 +142,7 @@ def path_values(tenant: Tenant) -> dict[str, list[str]]:
         "credential_id": [tenant.credential.id, tenant.vcapi_credential.id],
         "key_id": [tenant.spare_key_id],
         "list_id": [tenant.status_list_id],
+        "bulk_id": [tenant.bulk_id],
     }
 
 

@@ -63,6 +63,14 @@ class JobRepository:
             values["payload"] = {k: v for k, v in payload.items() if k not in forget}
         self._c.execute(update(t.jobs).where(t.jobs.c.id == job_id).values(**values))
 
+    def extend(self, job_id: int, until: datetime) -> None:
+        """Keep a running job its worker's until ``until`` (a long job, still at work)."""
+        self._c.execute(
+            update(t.jobs)
+            .where((t.jobs.c.id == job_id) & (t.jobs.c.state == RUNNING))
+            .values(locked_until=until)
+        )
+
     def fail(self, job_id: int, error: str, retry_at: datetime | None) -> None:
         """Record a failure: run again at ``retry_at``, or give up when it is None."""
         values: dict[str, object] = {"last_error": error[:2000], "locked_until": None}

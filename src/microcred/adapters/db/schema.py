@@ -220,3 +220,22 @@ jobs = Table(
     _at("locked_until", nullable=True),
     Index("ix_jobs_ready", "state", "run_at"),
 )
+
+bulk_awards = Table(
+    "bulk_awards",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("org_id", String(36), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("achievement_id", String(36), nullable=False),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor_id", String(200), nullable=False),
+    Column("actor_role", String(16), nullable=False),
+    Column("skip_bad_rows", Boolean, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("job_id", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+    Column("done", Integer, nullable=False, default=0),
+    Column("total", Integer, nullable=False, default=0),
+    Column("result", JSON),
+    _at("created_at"),
+    _at("updated_at"),
+)

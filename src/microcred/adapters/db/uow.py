@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from microcred.adapters.db.access import AccessRepository
 from microcred.adapters.db.achievements import AchievementRepository
+from microcred.adapters.db.bulk_awards import BulkAwardRepository
 from microcred.adapters.db.credentials import CredentialRepository
 from microcred.adapters.db.engine import READ_ONLY
 from microcred.adapters.db.jobs import JobRepository
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
     credentials: CredentialRepository
     status: StatusRepository
     access: AccessRepository
+    bulk_awards: BulkAwardRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
         self.credentials = CredentialRepository(self.connection)
         self.status = StatusRepository(self.connection)
         self.access = AccessRepository(self.connection)
+        self.bulk_awards = BulkAwardRepository(self.connection)
         return self
 
     def commit(self) -> None:

@@ -17,9 +17,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from microcred.domain.awards import MAX_CSV_BYTES, derive_idempotency_key, parse_issued_on
+from microcred.domain.bulk_jobs import BulkJob, BulkState
 from microcred.domain.model import Role
 from microcred.services.awards import award
 from microcred.services.bulk_awards import BulkResult, bulk_award
+from microcred.services.bulk_jobs import get_bulk_job, submit_bulk_award
 from microcred.services.errors import InvalidInput
 from microcred.web.api.common import CredentialOut, achievement_in, credential_out, problems
 from microcred.web.auth import InOrg, OrgScope
@@ -65,6 +67,18 @@ class BulkReport(BaseModel):
     dry_run: bool
     pending: int = Field(description="Rows not issued (a dry run: rows that would be).")
     complete: bool = Field(description="Every row of the file has its credential.")
+
+
+class BulkStatus(BaseModel):
+    id: str
+    href: str = Field(description="Where to follow it (this document).")
+    state: BulkState = Field(description="queued, running, done or failed.")
+    done: int = Field(description="Rows done so far (written about once a second).")
+    total: int = Field(description="Rows in the file.")
+    created_at: datetime
+    updated_at: datetime
+    result: BulkReport | None = Field(description="The outcome, once done.")
+    error: str | None = Field(description="Why the last try failed, if it did.")
 
 
 @router.post(
@@ -170,6 +184,11 @@ CSV_BODY = {
     summary="Award an achievement to every row of a CSV file (issuers)",
     openapi_extra=CSV_BODY,
     responses={
+        202: {
+            "model": BulkStatus,
+            "description": "With background=true: the file is accepted and will be awarded "
+            "by a worker (Location: where to follow it)",
+        },
         422: {
             "model": BulkReport,
             "description": "Bad rows, nothing issued (a problem with the report's members), "
@@ -188,9 +207,18 @@ def award_bulk(
     skip_bad_rows: Annotated[
         bool, Query(description="Issue the good rows even when some are bad.")
     ] = False,
+    background: Annotated[
+        bool,
+        Query(
+            description="Check the file now, award it in the background (`microcred worker`) "
+            "and answer 202 with where to follow it."
+        ),
+    ] = False,
 ) -> Any:
     scope.actor.require(scope.org.id, Role.ISSUER)
     achievement = achievement_in(context, scope, achievement_id, Role.ISSUER)
+    if background and not dry_run:
+        return _in_background(scope, context, data, achievement.id, skip_bad_rows)
     result = bulk_award(
         context.platform,
         scope.actor,
@@ -201,16 +229,59 @@ def award_bulk(
         skip_bad_rows=skip_bad_rows,
         processes=1,  # a web process does not fork under the server; the CLI does
     )
-    report = _report(result)
     if not dry_run and not skip_bad_rows and result.errors and not result.issued:
-        lines = sorted({e.line for e in result.errors})
-        shown = ", ".join(str(line) for line in lines[:10]) + (" ..." if len(lines) > 10 else "")
-        detail = (
-            f"{len(result.errors)} problem(s) on line(s) {shown}: nothing was issued; fix the "
-            "rows, or send skip_bad_rows=true to issue the good ones"
-        )
-        return problem(422, "bad-rows", detail, title="Bad rows", **report.model_dump())
-    return JSONResponse(report.model_dump())
+        return _bad_rows(result, "nothing was issued")
+    return JSONResponse(_report(result).model_dump())
+
+
+def _bad_rows(result: BulkResult, outcome: str) -> JSONResponse:
+    lines = sorted({e.line for e in result.errors})
+    shown = ", ".join(str(line) for line in lines[:10]) + (" ..." if len(lines) > 10 else "")
+    detail = (
+        f"{len(result.errors)} problem(s) on line(s) {shown}: {outcome}; fix the rows, or "
+        "send skip_bad_rows=true to issue the good ones"
+    )
+    return problem(422, "bad-rows", detail, title="Bad rows", **_report(result).model_dump())
+
+
+def _in_background(
+    scope: OrgScope, context: WebContext, data: bytes, achievement_id: str, skip_bad_rows: bool
+) -> JSONResponse:
+    job, check = submit_bulk_award(
+        context.platform,
+        scope.actor,
+        scope.org.id,
+        achievement_id,
+        data,
+        skip_bad_rows=skip_bad_rows,
+    )
+    if job is None:
+        return _bad_rows(check, "the file was not accepted")
+    body = _bulk_status(scope, job).model_dump(mode="json")
+    return JSONResponse(body, status_code=202, headers={"Location": body["href"]})
+
+
+def _bulk_status(scope: OrgScope, job: BulkJob) -> BulkStatus:
+    return BulkStatus(
+        id=job.id,
+        href=f"/api/v1/orgs/{scope.org.slug}/awards/bulk/{job.id}",
+        state=job.state,
+        done=job.done,
+        total=job.total,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        result=None if job.result is None else BulkReport.model_validate(dict(job.result)),
+        error=job.error,
+    )
+
+
+@router.get(
+    "/bulk/{bulk_id}",
+    summary="A bulk award sent to run in the background: progress and outcome (members)",
+    responses=problems(401, 403, 404),
+)
+def bulk_status(scope: InOrg, context: Ctx, bulk_id: str) -> BulkStatus:
+    return _bulk_status(scope, get_bulk_job(context.platform, scope.actor, scope.org.id, bulk_id))
 
 
 def _report(result: BulkResult) -> BulkReport:
