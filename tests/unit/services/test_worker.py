@@ -225,7 +225,8 @@ def test_an_unknown_kind_fails_at_once_with_a_clear_error(engine: Engine) -> Non
     row = job_row(engine, job)
     assert row["state"] == "failed" and row["attempts"] == 1
     assert row["last_error"] == (
-        "try 1/8: PermanentJobError: unknown job kind 'sms.award' (this worker runs: email.award)"
+        "try 1/8: PermanentJobError: unknown job kind 'sms.award' "
+        "(this worker runs: awards.bulk, email.award)"
     )
 
 
@@ -343,5 +344,5 @@ def test_run_forever_waits_out_database_errors(engine: Engine) -> None:
     assert len(calls) >= 4
 
 
-def test_the_worker_handles_award_emails() -> None:
-    assert set(HANDLERS) == {"email.award"}
+def test_the_worker_handles_award_emails_and_background_files() -> None:
+    assert set(HANDLERS) == {"email.award", "awards.bulk"}
