@@ -33,6 +33,13 @@ _TAKE_SLOTS = (
 )
 
 
+_CURRENT = (
+    select(*(c for c in _L.columns if c.name != "document"))
+    .where((_L.c.org_id == bindparam("org_id")) & (_L.c.purpose == bindparam("purpose")))
+    .where(_L.c.used < _L.c.length)
+    .order_by(_L.c.created_at.desc(), _L.c.id.desc())
+    .limit(1)
+)
 #: The same on PostgreSQL: one statement whatever the number of positions, and one probe
 #: of the primary key per position (a correlated scalar subquery, never made a join:
 #: with ``IN`` or ``EXISTS`` the planner may read the whole list instead).
@@ -88,14 +95,8 @@ class StatusRepository:
     def current_list(self, org_id: str, purpose: StatusPurpose) -> StatusListRecord | None:
         """The newest list of ``purpose`` that still has room (without its document:
         allocating needs its counters only, and a list's signed document grows with it)."""
-        query = (
-            select(*(c for c in _L.columns if c.name != "document"))
-            .where((_L.c.org_id == org_id) & (_L.c.purpose == purpose.value))
-            .where(_L.c.used < _L.c.length)
-            .order_by(_L.c.created_at.desc(), _L.c.id.desc())
-            .limit(1)
-        )
-        row = self._c.execute(query).mappings().first()
+        found = self._c.execute(_CURRENT, {"org_id": org_id, "purpose": purpose.value})
+        row = found.mappings().first()
         return None if row is None else _list(row)
 
     def take_slot(self, list_id: str) -> bool:
@@ -118,8 +119,11 @@ class StatusRepository:
         wanted = sorted(set(positions))
         if not wanted:
             return set()
-        query = _USED_AMONG_PG if self._c.dialect.name == "postgresql" else _USED_AMONG
-        rows = self._c.execute(query, {"list_id": list_id, "positions": wanted})
+        if self._c.dialect.name == "postgresql":  # an array literal: no per-item dumping
+            literal = "{" + ",".join(str(int(p)) for p in wanted) + "}"
+            rows = self._c.execute(_USED_AMONG_PG, {"list_id": list_id, "positions": literal})
+        else:
+            rows = self._c.execute(_USED_AMONG, {"list_id": list_id, "positions": wanted})
         return set(rows.scalars())
 
     def add_entries(self, entries: Sequence[tuple[str, int, str]]) -> None:
