@@ -5,8 +5,8 @@ each suite checkout: one implementation, "microcred", whose endpoints are the pl
 W3C VC-API routes, each issuer authorised with its organisation's issuer key.
 
 * the did:web organisation (``did_web``): eddsa-rdfc-2022 (tags ``vc2.0``, ``vc-api``),
-  and eddsa-rdfc-2022 with a ``BitstringStatusListEntry`` that has a ``statusReference``
-  (tag ``BitstringStatusList``);
+  and eddsa-rdfc-2022 with ``BitstringStatusListEntry`` entries that have a
+  ``statusReference`` and a ``statusMessage`` (tag ``BitstringStatusList``);
 * the did:key organisation (``did_key``): eddsa-rdfc-2022 (tag ``eddsa-rdfc-2022``) and
   eddsa-jcs-2022 (tag ``eddsa-jcs-2022``).  The EdDSA suite resolves a proof's
   ``verificationMethod`` as a did:key only (its ``tests/didResolver.js``).
@@ -23,6 +23,10 @@ RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
 ALL_TAGS = ["vc2.0", RDFC, JCS, "BitstringStatusList", "vc-api"]
 STATUS_REFERENCE = "https://www.w3.org/TR/vc-bitstring-status-list/"
+STATUS_MESSAGES = [
+    {"status": "0x0", "message": "valid"},
+    {"status": "0x1", "message": "status set"},
+]
 
 
 def _headers(organisation: dict[str, Any]) -> dict[str, str]:
@@ -45,8 +49,14 @@ def implementation(server: dict[str, Any]) -> dict[str, Any]:
         }
 
     # statusReference: what the entries point to about the status (the suite only checks
-    # that it is a URL or a list of URLs)
-    status = {"type": "BitstringStatusListEntry", "statusReference": STATUS_REFERENCE}
+    # that it is a URL or a list of URLs); statusMessage: the two messages of a one-bit
+    # entry (statusSize stays 1, left out: an explicit 1 fails the suite's statusSize > 1
+    # assertions, which sit in conditions)
+    status = {
+        "type": "BitstringStatusListEntry",
+        "statusReference": STATUS_REFERENCE,
+        "statusMessage": STATUS_MESSAGES,
+    }
     with_status = {"cryptosuite": RDFC, "credentialStatus": status}
     return {
         "name": "microcred",

@@ -80,12 +80,21 @@ class IssueOptions:
     status_purposes: tuple[StatusPurpose, ...] = ()
     #: The ``statusReference`` (one URL or a list of them) the entry of a purpose gets.
     status_references: tuple[tuple[StatusPurpose, str | tuple[str, ...]], ...] = ()
+    #: The ``statusMessage`` (``(status, message)`` of 0x0 and 0x1) of a purpose's entry.
+    status_messages: tuple[tuple[StatusPurpose, tuple[tuple[str, str], ...]], ...] = ()
 
     def status_reference(self, purpose: StatusPurpose) -> str | list[str] | None:
         """The ``statusReference`` value of the entry of ``purpose``, if it has one."""
         for named, reference in self.status_references:
             if named == purpose:
                 return reference if isinstance(reference, str) else list(reference)
+        return None
+
+    def status_message(self, purpose: StatusPurpose) -> list[dict[str, str]] | None:
+        """The ``statusMessage`` value of the entry of ``purpose``, if it has one."""
+        for named, messages in self.status_messages:
+            if named == purpose:
+                return [{"status": status, "message": text} for status, text in messages]
         return None
 
 
@@ -134,8 +143,10 @@ def parse_options(options: object) -> IssueOptions:
     """Read ``options``: ``cryptosuite`` (or ``suite``) and ``credentialStatus`` (an object
     or a list of objects of type ``BitstringStatusListEntry``, each with an optional
     ``statusPurpose``: ``revocation``, ``suspension`` or a list of them; without one the
-    credential gets both; and an optional ``statusReference``, an http(s) URL or a list of
-    them, copied into the entries of that item).  Other members are ignored."""
+    credential gets both; an optional ``statusReference``, an http(s) URL or a list of
+    them, and an optional ``statusMessage``, the messages of status 0x0 and 0x1 as the
+    specification writes them, both copied into the entries of that item).  Other members
+    are ignored."""
     if options is None:
         return IssueOptions()
     if not isinstance(options, Mapping):
@@ -146,18 +157,16 @@ def parse_options(options: object) -> IssueOptions:
             f"options.cryptosuite: {str(suite)[:60]!r} is not supported; "
             f"choose one of {', '.join(SIGNING_SUITES)}"
         )
-    purposes, references = _status_purposes(options.get("credentialStatus"))
-    return IssueOptions(suite, purposes, references)
+    return _status_options(suite, options.get("credentialStatus"))
 
 
-def _status_purposes(
-    value: object,
-) -> tuple[tuple[StatusPurpose, ...], tuple[tuple[StatusPurpose, str | tuple[str, ...]], ...]]:
+def _status_options(suite: str | None, value: object) -> IssueOptions:
     if value is None:
-        return (), ()
+        return IssueOptions(suite)
     items = value if isinstance(value, list) else [value]
     purposes: list[StatusPurpose] = []
     references: dict[StatusPurpose, str | tuple[str, ...]] = {}
+    messages: dict[StatusPurpose, tuple[tuple[str, str], ...]] = {}
     for index, item in enumerate(items):
         where = "options.credentialStatus" + (f"[{index}]" if isinstance(value, list) else "")
         if not isinstance(item, Mapping):
@@ -175,7 +184,43 @@ def _status_purposes(
         reference = _status_reference(item.get("statusReference"), f"{where}.statusReference")
         if reference is not None:
             references.update(dict.fromkeys(named, reference))
-    return tuple(dict.fromkeys(purposes)), tuple(references.items())
+        message = _status_message(item.get("statusMessage"), f"{where}.statusMessage")
+        if message is not None:
+            messages.update(dict.fromkeys(named, message))
+    return IssueOptions(
+        suite, tuple(dict.fromkeys(purposes)), tuple(references.items()), tuple(messages.items())
+    )
+
+
+#: The status values of a one-bit entry, as a ``statusMessage`` names them.
+_ONE_BIT = ("0x0", "0x1")
+MAX_STATUS_MESSAGE = 200
+
+
+def _status_message(value: object, where: str) -> tuple[tuple[str, str], ...] | None:
+    """A ``statusMessage`` option: the two messages of a one-bit entry (statusSize 1),
+    ``[{"status": "0x0", "message": …}, {"status": "0x1", "message": …}]``."""
+    if value is None:
+        return None
+    shape = '[{"status": "0x0", "message": "…"}, {"status": "0x1", "message": "…"}]'
+    if not isinstance(value, list) or len(value) != len(_ONE_BIT):
+        raise InvalidInput(f"{where}: give the two messages of a one-bit entry, {shape}")
+    found: dict[str, str] = {}
+    for item in value:
+        status = item.get("status") if isinstance(item, Mapping) else None
+        text = item.get("message") if isinstance(item, Mapping) else None
+        if not isinstance(status, str) or status.lower() not in _ONE_BIT:
+            raise InvalidInput(f"{where}: each item's status is 0x0 or 0x1, as in {shape}")
+        if not isinstance(text, str) or not 0 < len(text) <= MAX_STATUS_MESSAGE:
+            raise InvalidInput(
+                f"{where}: each message is text of 1 to {MAX_STATUS_MESSAGE} characters"
+            )
+        if not text.isprintable():
+            raise InvalidInput(f"{where}: a message holds a control character")
+        found[status.lower()] = text
+    if len(found) != len(_ONE_BIT):
+        raise InvalidInput(f"{where}: name status 0x0 once and 0x1 once, as in {shape}")
+    return tuple((status, found[status]) for status in _ONE_BIT)
 
 
 def _status_reference(value: object, where: str) -> str | tuple[str, ...] | None:
@@ -256,9 +301,10 @@ def issue_credential(
                 "give each credential its own id"
             )
         entries = [
-            _with_reference(
+            _with_options(
                 allocate(uow, platform, signer, record_id, purpose, now).entry(platform.base_url),
-                options.status_reference(purpose),
+                options,
+                purpose,
             )
             for purpose in options.status_purposes
         ]
@@ -388,7 +434,15 @@ def _check(document: Mapping[str, Any], did: str, base_url: str) -> None:
             )
 
 
-def _with_reference(entry: dict[str, Any], reference: str | list[str] | None) -> dict[str, Any]:
+def _with_options(
+    entry: dict[str, Any], options: IssueOptions, purpose: StatusPurpose
+) -> dict[str, Any]:
+    """The entry with the ``statusMessage`` and ``statusReference`` asked for (a one-bit
+    entry: ``statusSize`` stays out, 1 by default)."""
+    messages = options.status_message(purpose)
+    if messages is not None:
+        entry["statusMessage"] = messages
+    reference = options.status_reference(purpose)
     if reference is not None:
         entry["statusReference"] = reference
     return entry
