@@ -1,5 +1,5 @@
 """Parts of one piece of work in forked processes (the :class:`~microcred.services.ports.Parallel`
-port): a bulk award signs on every CPU.
+port): a bulk award signs on every CPU.  The first part runs in the calling process.
 
 Fork, not spawn: a forked process starts in milliseconds with the platform already built
 (contexts parsed, the signing key unsealed), where a spawned one would import and set up
@@ -45,6 +45,8 @@ class ForkParallel:
         return self.size if _can_fork() else 1
 
     def run(self, task: Task, parts: int, on_tick: Callable[[int], None]) -> list[object]:
+        """Part 0 runs in this process, the others in forked ones: this process would
+        only wait otherwise, and its part starts at once (no fork, no new connections)."""
         if parts <= 1 or not _can_fork():
             return [task(part, on_tick) for part in range(parts)]
         context = multiprocessing.get_context("fork")
@@ -53,7 +55,7 @@ class ForkParallel:
             context.Process(
                 target=self._child, args=(task, part, messages, os.getpid()), daemon=True
             )
-            for part in range(parts)
+            for part in range(1, parts)
         ]
         # The parent's objects out of the collector's reach while the children fork, so
         # that a child's collections do not touch (and copy-on-write) every page of the
@@ -64,10 +66,24 @@ class ForkParallel:
                 child.start()
         finally:
             gc.unfreeze()
+        inbox = _Inbox(children, messages, on_tick)
         try:
-            return _collect(children, messages, parts, on_tick)
+            return inbox.results(self._here(task, inbox))
         finally:
             _stop(children)
+
+    @staticmethod
+    def _here(task: Task, inbox: _Inbox) -> object:
+        """Part 0, in this process; the children's messages are taken in between its
+        ticks.  An interruption (``on_tick`` raising) is raised at once; an error of the
+        part itself once the children are done, as theirs are."""
+        try:
+            return task(0, inbox.tick)
+        except BaseException as exc:
+            if inbox.interrupted:
+                raise
+            inbox.error = inbox.error or exc
+            return None
 
     def _child(self, task: Task, part: int, messages: Any, parent: int) -> None:
         _die_with(parent)
@@ -94,38 +110,67 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _collect(
-    children: list[Any], messages: Any, parts: int, on_tick: Callable[[int], None]
-) -> list[object]:
-    results: dict[int, object] = {}
-    error: BaseException | None = None
-    gone: set[int] = set()
-    while len(results) < parts:
+class _Inbox:
+    """What the forked parts (1 .. n-1) say: their ticks (passed on), results and errors."""
+
+    def __init__(self, children: list[Any], messages: Any, on_tick: Callable[[int], None]):
+        self.children, self.messages, self.on_tick = children, messages, on_tick
+        self.done: dict[int, object] = {}
+        self.error: BaseException | None = None
+        self.interrupted = False
+        self.gone: set[int] = set()
+
+    def tick(self, n: int) -> None:
+        """Part 0's tick: passed on, then the children's messages so far."""
+        self.pass_on(n)
+        while True:
+            try:
+                self.take(self.messages.get_nowait())
+            except queue.Empty:
+                return
+
+    def pass_on(self, n: int) -> None:
         try:
-            kind, part, value = messages.get(timeout=_POLL)
-        except queue.Empty:
-            gone = _check_alive(children, results, gone)
-            continue
+            self.on_tick(n)
+        except BaseException:
+            self.interrupted = True
+            raise
+
+    def take(self, message: tuple[str, int, Any]) -> None:
+        kind, part, value = message
         if kind == "tick":
-            on_tick(value)
+            self.pass_on(value)
         elif kind == "done":
-            results[part] = value
+            self.done[part] = value
         else:
-            results[part] = None
-            error = error or value
-    if error is not None:
-        raise error
-    return [results[part] for part in range(parts)]
+            self.done[part] = None
+            self.error = self.error or value
+
+    def results(self, here: object) -> list[object]:
+        """Every part's result in part order (``here``: part 0's), once all are done."""
+        while len(self.done) < len(self.children):
+            try:
+                self.take(self.messages.get(timeout=_POLL))
+            except queue.Empty:
+                self.gone = _check_alive(self.children, self.done, self.gone)
+        if self.error is not None:
+            raise self.error
+        return [here, *(self.done[part] for part in range(1, len(self.children) + 1))]
 
 
 def _check_alive(children: list[Any], finished: dict[int, object], gone: set[int]) -> set[int]:
-    """The parts whose process has ended without a result; raises for one that was
-    already found ended a poll ago (its last message, if any, would have arrived)."""
-    now = {p for p, child in enumerate(children) if p not in finished and not child.is_alive()}
+    """The parts (1 .. n-1, ``children[part - 1]``) whose process has ended without a
+    result; raises for one that was already found ended a poll ago (its last message, if
+    any, would have arrived)."""
+    now = {
+        part
+        for part, child in enumerate(children, start=1)
+        if part not in finished and not child.is_alive()
+    }
     if now & gone:
         part = min(now & gone)
         raise WorkerDied(
-            f"worker process {part + 1} ended (exit code {children[part].exitcode}) before "
+            f"worker process {part} ended (exit code {children[part - 1].exitcode}) before "
             "it finished; what it committed stays, and running the same work again "
             "completes the rest"
         )

@@ -1,4 +1,5 @@
-"""ForkParallel: parts in forked processes, their ticks, results, errors and deaths."""
+"""ForkParallel: part 0 here, the others in forked processes; their ticks, results, errors
+and deaths."""
 
 from __future__ import annotations
 
@@ -28,9 +29,26 @@ def test_parts_run_in_processes_of_their_own_and_report_in_order(engine: Engine)
     ticks: list[int] = []
     results = ForkParallel(engine, 3).run(_square_with_ticks, 4, ticks.append)
     assert [r[0] for r in results] == [0, 1, 4, 9]  # type: ignore[index]
-    pids = {r[1] for r in results}  # type: ignore[index]
-    assert len(pids) == 4 and os.getpid() not in pids
+    pids = [r[1] for r in results]  # type: ignore[index]
+    assert pids[0] == os.getpid()  # part 0 runs here
+    assert len(set(pids)) == 4
     assert sum(ticks) == 1 + 2 + 3 + 4
+
+
+def test_the_other_parts_ticks_arrive_while_part_0_runs(engine: Engine) -> None:
+    seen: list[int] = []
+
+    def task(part: int, tick: Tick) -> object:
+        if part == 1:
+            tick(100)
+            return "child"
+        deadline = time.monotonic() + 10
+        while 100 not in seen and time.monotonic() < deadline:
+            tick(0)  # each tick here also takes the children's messages so far
+            time.sleep(0.01)
+        return 100 in seen
+
+    assert ForkParallel(engine, 2).run(task, 2, seen.append) == [True, "child"]
 
 
 def test_each_part_uses_its_own_database_connections(engine: Engine) -> None:
@@ -59,12 +77,29 @@ def test_an_error_in_a_part_is_raised_after_every_part_stopped(engine: Engine) -
     assert finished == [1, 1]
 
 
+def test_an_error_in_part_0_waits_for_the_other_parts(engine: Engine) -> None:
+    finished: list[int] = []
+
+    def task(part: int, tick: Tick) -> object:
+        if part == 0:  # here
+            raise ValueError("row 3 is bad")
+        time.sleep(0.2)
+        tick(1)
+        return part
+
+    with pytest.raises(ValueError, match="row 3 is bad"):
+        ForkParallel(engine, 2).run(task, 2, finished.append)
+    assert finished == [1]  # the forked part finished its work first
+
+
 def test_an_exception_that_cannot_travel_arrives_as_its_message(engine: Engine) -> None:
     class Local(Exception):  # defined here: not importable, so not picklable
         pass
 
     def task(part: int, tick: Tick) -> object:
-        raise Local("cannot be pickled")
+        if part == 1:  # in a forked process
+            raise Local("cannot be pickled")
+        return part
 
     with pytest.raises(RuntimeError, match="Local: cannot be pickled"):
         ForkParallel(engine, 2).run(task, 2, lambda n: None)
@@ -72,7 +107,7 @@ def test_an_exception_that_cannot_travel_arrives_as_its_message(engine: Engine) 
 
 def test_a_killed_part_is_reported(engine: Engine) -> None:
     def task(part: int, tick: Tick) -> object:
-        if part == 0:
+        if part == 1:  # a forked process
             os.kill(os.getpid(), signal.SIGKILL)
         return part
 
@@ -111,9 +146,10 @@ def test_parts_die_with_a_killed_parent(engine: Engine, tmp_path: Path) -> None:
     pid_file = tmp_path / "part.pid"
 
     def task(part: int, tick: Tick) -> object:
-        written = pid_file.with_suffix(f".{part}")
-        written.write_text(str(os.getpid()))
-        written.replace(pid_file)  # whole, or not there yet
+        if part == 1:  # the forked one (part 0 runs in the parent)
+            written = pid_file.with_suffix(".tmp")
+            written.write_text(str(os.getpid()))
+            written.replace(pid_file)  # whole, or not there yet
         signal.pause()
         return part
 
