@@ -133,21 +133,41 @@ class _Row:
     jwt: str | None = None
 
 
-def award_batch(run: BatchRun, batch: list[tuple[CsvRow, str]], result: BulkResult) -> bool:
-    """Award a batch of rows; False when the file stops here.  Three steps, so that no
-    transaction is open while the rows are signed (other processes awarding at the same
-    time write meanwhile, SQLite's write lock included): a short transaction reads what
-    is issued already, checks the achievement and key and draws status positions; the
-    rows are signed; one transaction writes them all (what changed meanwhile is handled
-    there: a key issued by someone else first, a position taken, a new signing key)."""
+#: Batches whose issued keys and status positions one read looks up ahead (see
+#: :func:`award_rows`): a reading transaction per batch cost about a tenth of the time.
+LOOKAHEAD_BATCHES = 10
+
+
+@dataclass
+class _Ahead:
+    """What one read found for the next batches: the keys issued already, status
+    positions drawn for their fresh rows (taken batch by batch), and the signer, or why
+    the achievement can no longer be awarded."""
+
+    existing: Mapping[str, str]
+    draws: dict[StatusPurpose, list[Slot]] = field(default_factory=dict)
+    signer: Signer | None = None
+    refused: str | None = None
+
+    def take(self, wanted: int) -> dict[StatusPurpose, list[Slot]]:
+        taken = {purpose: slots[:wanted] for purpose, slots in self.draws.items()}
+        for slots in self.draws.values():
+            del slots[:wanted]
+        return taken
+
+
+def look_ahead(run: BatchRun, rows: list[tuple[CsvRow, str]]) -> _Ahead:
+    """One reading transaction for ``rows`` (a few batches): the keys issued already,
+    the achievement and key checked (here only once, for the first read: again before
+    each batch is written), and status positions drawn for the rows to issue."""
     with (run.platform.reader or run.platform.uow)() as uow:
         credentials, status = _batch_ports(uow)
-        existing = credentials.ids_by_keys(run.org_id, (key for _, key in batch))
-        try:  # checked again before writing: here only once, for the first batch
+        existing = credentials.ids_by_keys(run.org_id, (key for _, key in rows))
+        try:
             signer = run.signer or run.refresh(uow)
         except ServiceError as exc:
-            return _refused(run, batch, existing, str(exc), result)
-        wanted = len(_fresh(batch, existing))
+            return _Ahead(existing, refused=str(exc))
+        wanted = len(_fresh(rows, existing))
         draws = {
             purpose: draw_slots(
                 uow, status, run.platform, signer, purpose, wanted, run.now, may_open=False
@@ -157,6 +177,27 @@ def award_batch(run: BatchRun, batch: list[tuple[CsvRow, str]], result: BulkResu
         uow.commit()
     if wanted and not all(draws.values()):  # no list with room: open one, then draw
         draws = _draw_opening(run, signer, wanted)
+    return _Ahead(existing, draws, signer)
+
+
+def award_batch(
+    run: BatchRun,
+    batch: list[tuple[CsvRow, str]],
+    result: BulkResult,
+    ahead: _Ahead | None = None,
+) -> bool:
+    """Award a batch of rows; False when the file stops here.  Three steps, so that no
+    transaction is open while the rows are signed (other processes awarding at the same
+    time write meanwhile, SQLite's write lock included): a short transaction reads what
+    is issued already, checks the achievement and key and draws status positions (done
+    ahead for several batches: ``ahead``, see :func:`look_ahead`); the rows are signed;
+    one transaction writes them all (what changed meanwhile is handled there: a key
+    issued by someone else first, a position taken, a new signing key)."""
+    ahead = ahead or look_ahead(run, batch)
+    existing, signer = ahead.existing, ahead.signer
+    if signer is None:  # the achievement, organisation or key can no longer issue
+        return _refused(run, batch, existing, ahead.refused or "", result)
+    draws = ahead.take(len(_fresh(batch, existing)))
     signed = _sign_batch(run, signer, batch, existing, draws, result)
     with run.platform.uow() as uow:
         credentials, status = _batch_ports(uow)
@@ -515,8 +556,23 @@ def _award_records(
     return entries, jobs
 
 
-def award_rows(run: BatchRun, rows: list[tuple[CsvRow, str]], result: BulkResult) -> None:
+def award_rows(
+    run: BatchRun,
+    rows: list[tuple[CsvRow, str]],
+    result: BulkResult,
+    after_batch: Callable[[int], None] | None = None,
+) -> None:
+    """Award ``rows`` batch by batch, reading ahead for :data:`LOOKAHEAD_BATCHES` at a
+    time; ``after_batch(rows)`` follows each batch."""
     run.total = len(rows)
-    for start in range(0, len(rows), BATCH_ROWS):
-        if not award_batch(run, rows[start : start + BATCH_ROWS], result):
-            break
+    window = BATCH_ROWS * LOOKAHEAD_BATCHES
+    for start in range(0, len(rows), window):
+        ahead_rows = rows[start : start + window]
+        ahead = look_ahead(run, ahead_rows)
+        for offset in range(0, len(ahead_rows), BATCH_ROWS):
+            batch = ahead_rows[offset : offset + BATCH_ROWS]
+            go_on = award_batch(run, batch, result, ahead)
+            if after_batch is not None:
+                after_batch(len(batch))
+            if not go_on:
+                return

@@ -21,7 +21,6 @@ from microcred.services.award_batches import (
     BatchRun,
     BulkResult,
     Progress,
-    award_batch,
     award_rows,
     issued_ids,
 )
@@ -139,13 +138,7 @@ def _award_in_parts(
 
     def part(index: int, tick: Callable[[int], None]) -> BulkResult:
         mine, out = replace(run, progress=None, total=0, done=0, templates={}), BulkResult()
-        chunk = slices[index]
-        mine.total = len(chunk)
-        for start in range(0, len(chunk), BATCH_ROWS):
-            go_on = award_batch(mine, chunk[start : start + BATCH_ROWS], out)
-            tick(len(chunk[start : start + BATCH_ROWS]))
-            if not go_on:
-                break
+        award_rows(mine, slices[index], out, tick)
         return out
 
     def on_tick(n: int) -> None:

@@ -94,3 +94,19 @@ def test_one_process_and_small_files_do_not_fork(world: World, engine: Engine) -
     )
     assert len(few.issued) == 3 and len(single.issued) == 2 * BATCH_ROWS
     assert counts(engine)["credentials"] == 3 + 2 * BATCH_ROWS
+
+
+def test_a_row_repeated_in_a_later_batch_of_one_process_is_the_earlier_ones(
+    world: World, engine: Engine
+) -> None:
+    """Both rows are read ahead together (one look-ahead covers several batches): the
+    later one is found issued only when its batch is written, and reported as the
+    earlier row's credential."""
+    data = _csv(BATCH_ROWS + 5, duplicate_of=3)
+    result = bulk_award(
+        world.platform, SYSTEM, world.org.id, world.achievement_id, data, processes=1
+    )
+    assert len(result.issued) == BATCH_ROWS + 5 and not result.errors
+    assert result.already_issued == [result.issued[3]]
+    assert counts(engine)["credentials"] == BATCH_ROWS + 5
+    assert len(_audited(engine)) == BATCH_ROWS + 5 and len(_mailed(engine)) == BATCH_ROWS + 5
