@@ -11,6 +11,7 @@ Where fork does not exist (Windows) the parts run one after the other in this pr
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import multiprocessing
 import os
@@ -19,7 +20,7 @@ import queue
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,18 +45,28 @@ class ForkParallel:
     def processes(self) -> int:
         return self.size if _can_fork() else 1
 
-    def run(self, task: Task, parts: int, on_tick: Callable[[int], None]) -> list[object]:
-        """Part 0 runs in this process, the others in forked ones: this process would
-        only wait otherwise, and its part starts at once (no fork, no new connections)."""
-        if parts <= 1 or not _can_fork():
+    def run(
+        self,
+        task: Task,
+        parts: int,
+        on_tick: Callable[[int], None],
+        processes: int | None = None,
+    ) -> list[object]:
+        """``processes`` (default: :attr:`processes`) take the parts one after the other,
+        each the next one not taken yet, so that they finish at about the same time.  This
+        process is one of them: it would only wait otherwise, and it starts at once (no
+        fork, no new connections); the others are forked."""
+        workers = min(parts, processes or self.processes)
+        if workers <= 1 or not _can_fork():
             return [task(part, on_tick) for part in range(parts)]
         context = multiprocessing.get_context("fork")
         messages: Any = context.Queue()
+        taken: Any = context.Value("i", 0)  # the next part to take (with its lock)
         children = [
             context.Process(
-                target=self._child, args=(task, part, messages, os.getpid()), daemon=True
+                target=self._child, args=(task, parts, taken, messages, os.getpid()), daemon=True
             )
-            for part in range(1, parts)
+            for _ in range(workers - 1)
         ]
         # The parent's objects out of the collector's reach while the children fork, so
         # that a child's collections do not touch (and copy-on-write) every page of the
@@ -66,34 +77,52 @@ class ForkParallel:
                 child.start()
         finally:
             gc.unfreeze()
-        inbox = _Inbox(children, messages, on_tick)
+        inbox = _Inbox(children, messages, on_tick, parts)
         try:
-            return inbox.results(self._here(task, inbox))
+            for part in _take(taken, parts):
+                inbox.done[part] = self._here(task, part, inbox)
+            return inbox.results()
         finally:
             _stop(children)
 
     @staticmethod
-    def _here(task: Task, inbox: _Inbox) -> object:
-        """Part 0, in this process; the children's messages are taken in between its
+    def _here(task: Task, part: int, inbox: _Inbox) -> object:
+        """A part in this process; the children's messages are taken in between its
         ticks.  An interruption (``on_tick`` raising) is raised at once; an error of the
-        part itself once the children are done, as theirs are."""
+        part itself once every part is done, as theirs are."""
         try:
-            return task(0, inbox.tick)
+            return task(part, inbox.tick)
         except BaseException as exc:
             if inbox.interrupted:
                 raise
             inbox.error = inbox.error or exc
             return None
 
-    def _child(self, task: Task, part: int, messages: Any, parent: int) -> None:
+    def _child(self, task: Task, parts: int, taken: Any, messages: Any, parent: int) -> None:
         _die_with(parent)
         self.engine.dispose(close=False)  # the parent's connections stay the parent's
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-        try:
-            result = task(part, lambda n: messages.put(("tick", part, n)))
-            messages.put(("done", part, result))
-        except BaseException as exc:  # reported to the parent, raised there
-            messages.put(("error", part, _portable(exc)))
+        for part in _take(taken, parts):
+            try:
+                result = task(part, functools.partial(_put_tick, messages, part))
+                messages.put(("done", part, result))
+            except BaseException as exc:  # reported to the parent, raised there
+                messages.put(("error", part, _portable(exc)))
+
+
+def _put_tick(messages: Any, part: int, n: int) -> None:
+    messages.put(("tick", part, n))
+
+
+def _take(taken: Any, parts: int) -> Iterator[int]:
+    """The parts this process takes, each the next one no process has taken yet."""
+    while True:
+        with taken.get_lock():
+            part = int(taken.value)
+            if part >= parts:
+                return
+            taken.value = part + 1
+        yield part
 
 
 def _die_with(parent: int) -> None:
@@ -111,17 +140,19 @@ def _can_fork() -> bool:
 
 
 class _Inbox:
-    """What the forked parts (1 .. n-1) say: their ticks (passed on), results and errors."""
+    """What the forked processes say of their parts: ticks (passed on), results, errors."""
 
-    def __init__(self, children: list[Any], messages: Any, on_tick: Callable[[int], None]):
-        self.children, self.messages, self.on_tick = children, messages, on_tick
+    def __init__(
+        self, children: list[Any], messages: Any, on_tick: Callable[[int], None], parts: int
+    ):
+        self.children, self.messages, self.on_tick, self.parts = children, messages, on_tick, parts
         self.done: dict[int, object] = {}
         self.error: BaseException | None = None
         self.interrupted = False
         self.gone: set[int] = set()
 
     def tick(self, n: int) -> None:
-        """Part 0's tick: passed on, then the children's messages so far."""
+        """A tick of a part of this process: passed on, then the children's messages."""
         self.pass_on(n)
         while True:
             try:
@@ -146,32 +177,32 @@ class _Inbox:
             self.done[part] = None
             self.error = self.error or value
 
-    def results(self, here: object) -> list[object]:
-        """Every part's result in part order (``here``: part 0's), once all are done."""
-        while len(self.done) < len(self.children):
+    def results(self) -> list[object]:
+        """Every part's result in part order, once all are done."""
+        while len(self.done) < self.parts:
             try:
                 self.take(self.messages.get(timeout=_POLL))
             except queue.Empty:
-                self.gone = _check_alive(self.children, self.done, self.gone)
+                self.gone = _check_alive(self.children, self.gone)
         if self.error is not None:
             raise self.error
-        return [here, *(self.done[part] for part in range(1, len(self.children) + 1))]
+        return [self.done[part] for part in range(self.parts)]
 
 
-def _check_alive(children: list[Any], finished: dict[int, object], gone: set[int]) -> set[int]:
-    """The parts (1 .. n-1, ``children[part - 1]``) whose process has ended without a
-    result; raises for one that was already found ended a poll ago (its last message, if
-    any, would have arrived)."""
+def _check_alive(children: list[Any], gone: set[int]) -> set[int]:
+    """The forked processes that ended abnormally (killed, out of memory) while parts
+    are still awaited; raises for one that was already found so a poll ago (its last
+    message, if any, would have arrived)."""
     now = {
-        part
-        for part, child in enumerate(children, start=1)
-        if part not in finished and not child.is_alive()
+        number
+        for number, child in enumerate(children, start=1)
+        if not child.is_alive() and child.exitcode != 0
     }
     if now & gone:
-        part = min(now & gone)
+        number = min(now & gone)
         raise WorkerDied(
-            f"worker process {part} ended (exit code {children[part - 1].exitcode}) before "
-            "it finished; what it committed stays, and running the same work again "
+            f"worker process {number} ended (exit code {children[number - 1].exitcode}) "
+            "before it finished; what it committed stays, and running the same work again "
             "completes the rest"
         )
     return now

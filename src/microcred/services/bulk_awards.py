@@ -17,6 +17,7 @@ from microcred.domain.awards import (
 from microcred.domain.model import Actor, Role
 from microcred.services.award_batches import (
     BATCH_ROWS,
+    LOOKAHEAD_BATCHES,
     BatchCredentials,
     BatchRun,
     BulkResult,
@@ -90,8 +91,8 @@ def bulk_award(
     run = BatchRun(platform, actor, org_id, achievement, now, loader, skip_bad_rows, progress)
     if not batched:
         _award_one_by_one(run, rows, result)
-    elif (parts := _parts(platform, processes, len(rows))) > 1 and platform.parallel is not None:
-        _award_in_parts(platform.parallel, run, rows, parts, result)
+    elif (count := _processes(platform, processes, len(rows))) > 1 and platform.parallel:
+        _award_in_parts(platform.parallel, run, rows, count, result)
     else:
         award_rows(run, rows, result)
     result.errors.sort(key=lambda e: e.line)
@@ -109,35 +110,54 @@ def _award_one_by_one(run: BatchRun, rows: list[tuple[CsvRow, str]], result: Bul
             run.progress(done, len(rows))
 
 
-def _parts(platform: Platform, processes: int | None, rows: int) -> int:
-    """How many parts to cut ``rows`` rows into: whole batches, one process each."""
+def _processes(platform: Platform, processes: int | None, rows: int) -> int:
+    """How many processes award ``rows`` rows (no more than there are batches)."""
     if processes is None:
         processes = platform.parallel.processes if platform.parallel is not None else 1
     return max(1, min(processes, -(-rows // BATCH_ROWS)))
+
+
+def _part_batches(batches: int, processes: int) -> list[int]:
+    """The batches of each part, in file order: large parts first, then smaller and
+    smaller ones (each a share of what is left), so that the processes, each taking the
+    next part when done with one, finish within about a batch of each other."""
+    sizes: list[int] = []
+    while batches > 0:
+        size = min(LOOKAHEAD_BATCHES, max(1, -(-batches // (2 * processes))))
+        sizes.append(size)
+        batches -= size
+    return sizes
 
 
 def _award_in_parts(
     parallel: Parallel,
     run: BatchRun,
     rows: list[tuple[CsvRow, str]],
-    parts: int,
+    processes: int,
     result: BulkResult,
 ) -> None:
-    """Award ``rows`` in ``parts`` runs of whole batches at the same time (see
-    :class:`~microcred.services.ports.Parallel`) and add up what they did.  A row whose
-    key came earlier in the file is left out of the parts, so that the first one is the
-    row issued (as in one process), and reported as already issued afterwards."""
+    """Award ``rows`` in ``processes`` processes at once, cut into parts of whole batches
+    (see :func:`_part_batches` and :class:`~microcred.services.ports.Parallel`), and add
+    up what the parts did.  A row whose key came earlier in the file is left out of the
+    parts, so that the first one is the row issued (as in one process), and reported as
+    already issued afterwards."""
     firsts: dict[str, CsvRow] = {}
     for row, key in rows:
         firsts.setdefault(key, row)
     unique = [(row, key) for row, key in rows if firsts[key] is row]
     repeats = [key for row, key in rows if firsts[key] is not row]
-    size = -(-len(unique) // (parts * BATCH_ROWS)) * BATCH_ROWS
-    slices = [unique[start : start + size] for start in range(0, len(unique), size)]
+    slices, start = [], 0
+    for batches in _part_batches(-(-len(unique) // BATCH_ROWS), processes):
+        slices.append(unique[start : start + batches * BATCH_ROWS])
+        start += batches * BATCH_ROWS
     progress, done = run.progress, len(repeats)
+    # one run for all the parts a process takes (its signer and templates kept); a
+    # forked process gets its own copy of this dict, empty
+    runs: dict[str, BatchRun] = {}
 
     def part(index: int, tick: Callable[[int], None]) -> BulkResult:
-        mine, out = replace(run, progress=None, total=0, done=0, templates={}), BulkResult()
+        mine = runs.setdefault("run", replace(run, progress=None, templates={}))
+        mine.done, out = 0, BulkResult()
         award_rows(mine, slices[index], out, tick)
         return out
 
@@ -147,7 +167,7 @@ def _award_in_parts(
         if progress is not None:
             progress(done, len(rows))
 
-    for out in parallel.run(part, len(slices), on_tick):
+    for out in parallel.run(part, len(slices), on_tick, processes):
         if isinstance(out, BulkResult):
             result.issued += out.issued
             result.already_issued += out.already_issued

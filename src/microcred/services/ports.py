@@ -198,12 +198,13 @@ class UnitOfWork(Protocol):
 
 
 class Parallel(Protocol):
-    """Runs parts of one piece of work at the same time, in processes of their own (each
-    with its own database connections).  ``task(part, tick)`` runs once for each part
-    ``0 .. parts - 1``; ``tick(n)`` in a part reaches ``on_tick(n)`` here; what each part
-    returned comes back in part order.  An exception raised in a part (or its process
-    dying) is raised here once every part has stopped; one raised by ``on_tick`` (an
-    interruption) stops the parts first."""
+    """Runs parts of one piece of work at the same time, in ``processes`` processes (each
+    with its own database connections; default: :attr:`processes`), each taking the next
+    part not taken yet.  ``task(part, tick)`` runs once for each part ``0 .. parts - 1``;
+    ``tick(n)`` in a part reaches ``on_tick(n)`` here; what each part returned comes back
+    in part order.  An exception raised in a part (or a process dying) is raised here
+    once every part has stopped; one raised by ``on_tick`` (an interruption) stops the
+    parts first."""
 
     @property
     def processes(self) -> int: ...
@@ -213,4 +214,5 @@ class Parallel(Protocol):
         task: Callable[[int, Callable[[int], None]], object],
         parts: int,
         on_tick: Callable[[int], None],
+        processes: int | None = None,
     ) -> list[object]: ...
