@@ -59,11 +59,11 @@ def bulk_award(
     it raises (an interruption), the rows done so far are committed first.
 
     With ``processes`` above 1 (default: what ``platform.parallel`` offers) the file is
-    cut into that many runs of whole batches, awarded at the same time in processes of
-    their own.  The outcome is the one of a single process: issued rows in file order;
-    already issued ones in file order within each part, then the rows that repeat a key
-    from earlier in the file.  A row that turns out bad only when signed stops its own
-    part, not the others."""
+    cut into parts of whole batches that this many processes award at the same time,
+    each taking the next part when done with one.  The outcome is the one of a single
+    process: issued rows in file order; already issued ones in file order within each
+    part, then the rows that repeat a key from earlier in the file.  A row that turns out
+    bad only when signed stops its own part, not the others."""
     actor.require(org_id, Role.ISSUER)
     now = platform.clock()
     with platform.uow() as uow:
