@@ -37,6 +37,7 @@ from sqlalchemy import Engine, create_engine, event, text
 import microcred.core.issue as core_issue
 import microcred.services.award_batches as batches
 import microcred.services.bulk_awards as awards
+import microcred.services.row_signing as row_signing
 from microcred.adapters.db.credentials import CredentialRepository
 from microcred.adapters.db.engine import make_engine, upgrade
 from microcred.adapters.db.uow import SqlUnitOfWork
@@ -187,7 +188,7 @@ def issued_sample(issuer: Issuer) -> tuple[dict[str, Any], Ed25519KeyPair]:
 #: (owner, attribute, stage): what is timed, disjoint within one award (``Signer.sign``
 #: contains ``add_proof``; the table shows the difference as validation).
 STAGES: list[tuple[Any, str, str]] = [
-    (batches, "check_request", "check the row (email, dates, key)"),
+    (row_signing, "check_request", "check the row (email, dates, key)"),
     (SqlUnitOfWork, "__enter__", "open a transaction (connect, BEGIN)"),
     (CredentialRepository, "ids_by_keys", "idempotency lookup, per batch (SELECT)"),
     (batches, "awardable", "load the achievement (SELECT)"),
@@ -195,9 +196,9 @@ STAGES: list[tuple[Any, str, str]] = [
     (batches, "signer_for", "load + unseal the signing key"),
     (batches, "draw_slots", "draw status positions, per batch"),
     (batches, "claim_slots", "claim status positions, per batch"),
-    (batches, "credential_document", "build the credential document (template)"),
+    (row_signing, "credential_document", "build the credential document (template)"),
     (Signer, "sign", "issue(): validate a template before signing"),
-    (batches, "add_proof", "add_proof(): canonicalize + sign"),
+    (row_signing, "add_proof", "add_proof(): canonicalize + sign"),
     (CredentialRepository, "add_many", "insert credentials, per batch"),
     (CredentialRepository, "add_award_records", "audit entries + email jobs, per batch"),
     (SqlUnitOfWork, "commit", "COMMIT (WAL write + fsync / flush)"),
@@ -352,7 +353,7 @@ def render_profile(label: str, profile: Profile) -> list[str]:
 
 
 SUGGESTIONS = """\
-what is left (services/award_batches.py, adapters/db/bulk.py), as measured here:
+what is left (services/award_batches.py, row_signing.py, adapters/db/bulk.py), as measured:
   1. PostgreSQL: the server runs on the same CPUs as the awarding processes, and needs
      about 0.15 ms of CPU per credential (the credential row with its JSON, two status
      entries with their foreign keys, an audit entry and an email job, all by COPY, and a

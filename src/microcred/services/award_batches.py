@@ -1,25 +1,17 @@
 """One batch of a bulk award, in three steps: read and draw status positions (a unit of
 work that only reads), sign every row (no transaction open), write them all (one
-transaction).  :func:`microcred.services.bulk_awards.bulk_award` cuts a file into batches
-and, when it may, into parts awarded by several processes at once."""
+transaction); the rows themselves are signed by :mod:`microcred.services.row_signing`.
+:func:`microcred.services.bulk_awards.bulk_award` cuts a file into batches and, when it
+may, into parts awarded by several processes at once."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from microcred.core.documents import (
-    Evidence,
-    timestamp,
-)
-from microcred.core.errors import MicrocredError
 from microcred.core.loader import DocumentLoader
-from microcred.core.proofs import add_proof
 from microcred.domain.achievements import Achievement
 from microcred.domain.awards import (
     CsvRow,
@@ -29,18 +21,14 @@ from microcred.domain.awards import (
 )
 from microcred.domain.model import Actor, AuditEntry
 from microcred.services.awards import (
-    Details,
-    Recipient,
     awardable,
-    check_request,
-    credential_document,
-    recipient_of,
 )
-from microcred.services.errors import InvalidInput, ServiceError
+from microcred.services.errors import ServiceError
 from microcred.services.identity import current_key
 from microcred.services.keys import Signer, get_org, signer_for
 from microcred.services.organisations import Platform
 from microcred.services.ports import UnitOfWork
+from microcred.services.row_signing import PURPOSES, Row, prepare_row, sign_row
 from microcred.services.status import BatchStatus, Slot, claim_slots, draw_slots
 
 Progress = Callable[[int, int], None]
@@ -62,10 +50,7 @@ class BulkResult:
 #: Rows that commit together in a bulk award.  A crash loses at most the batch being
 #: written, which re-running the file issues (its idempotency keys make that exact).
 BATCH_ROWS = 100
-#: The suite whose signing canonicalizes in JSON-LD safe mode, the check :func:`issue`
-#: otherwise adds: credentials shaped like one already validated sign with ``add_proof``.
-_TEMPLATE_SUITE = "eddsa-rdfc-2022"
-_PURPOSES = (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)
+_PURPOSES = PURPOSES
 
 
 @runtime_checkable
@@ -117,20 +102,6 @@ class BatchRun:
             self.templates.clear()
         self.signer, self.achievement = signer, achievement
         return signer
-
-
-@dataclass
-class _Row:
-    """A row of a batch on its way to a stored credential."""
-
-    row: CsvRow
-    key: str
-    recipient: Recipient
-    details: Details
-    record: StoredCredential
-    token: str
-    slots: dict[StatusPurpose, Slot] = field(default_factory=dict)
-    jwt: str | None = None
 
 
 #: Batches whose issued keys and status positions one read looks up ahead (see
@@ -251,7 +222,7 @@ def _fresh(batch: list[tuple[CsvRow, str]], existing: Mapping[str, str]) -> list
 class _Signed:
     """A batch's rows after signing: what to store and what the rows came to."""
 
-    made: list[_Row] = field(default_factory=list)
+    made: list[Row] = field(default_factory=list)
     #: line -> (issued, credential id), for rows that are not in ``made``.
     outcome: dict[int, tuple[bool, str]] = field(default_factory=dict)
     go_on: bool = True
@@ -304,7 +275,7 @@ def _sign_one(
     n = len(out.made)
     slots = {p: d[n] for p, d in draws.items() if n < len(d)}
     try:
-        item = _prepare(run, signer, row, key, slots)
+        item = prepare_row(run, signer, row, key, slots)
     except ServiceError as exc:
         result.errors.append(RowError(row.line, None, str(exc)))
         return False
@@ -313,14 +284,14 @@ def _sign_one(
     return True
 
 
-def _signer_now(run: BatchRun, uow: UnitOfWork, signer: Signer, made: list[_Row]) -> Signer:
+def _signer_now(run: BatchRun, uow: UnitOfWork, signer: Signer, made: list[Row]) -> Signer:
     """The signer, checked again in the writing transaction; rows signed by one that is
     no longer current (a key rotated meanwhile, the achievement changed) sign again."""
     current = run.refresh(uow)
     if current is not signer:
         for item in made:
             if len(item.slots) == len(_PURPOSES):
-                _sign_row(run, current, item)
+                sign_row(run, current, item)
     return current
 
 
@@ -328,7 +299,7 @@ def _report(
     run: BatchRun,
     batch: list[tuple[CsvRow, str]],
     signed: _Signed,
-    prepared: list[_Row],
+    prepared: list[Row],
     lost: set[str],
     result: BulkResult,
 ) -> bool:
@@ -348,9 +319,7 @@ def _report(
     return signed.go_on
 
 
-def _taken_first(
-    run: BatchRun, prepared: list[_Row], lost: set[str]
-) -> dict[int, tuple[bool, str]]:
+def _taken_first(run: BatchRun, prepared: list[Row], lost: set[str]) -> dict[int, tuple[bool, str]]:
     """Rows whose keys a concurrent award issued first: already issued, under its id."""
     taken = issued_ids(run, lost)
     return {item.row.line: (False, taken[item.key]) for item in prepared if item.key in lost}
@@ -377,120 +346,13 @@ def _refused(
     return True
 
 
-def _prepare(
-    run: BatchRun, signer: Signer, row: CsvRow, key: str, slots: dict[StatusPurpose, Slot]
-) -> _Row:
-    """Check a row, make its record and, when its status positions are drawn, sign it."""
-    r = row.request
-    check_request(r, key, run.now)
-    details = Details(r.evidence_url, r.narrative, r.issued_on)
-    valid_from = details.issued_on or run.now
-    valid_until = run.achievement.fields.validity.until(valid_from)
-    if valid_until is not None and valid_until <= valid_from:
-        raise InvalidInput("the credential would expire before it is valid")
-    recipient = recipient_of(r)
-    token = secrets.token_urlsafe(32)
-    record = StoredCredential(
-        id=str(uuid.uuid4()),
-        org_id=run.org_id,
-        achievement_id=run.achievement.id,
-        idempotency_key=key,
-        document={},  # signed below once both status positions are known
-        issued_at=run.now,
-        recipient_email_hash=recipient.email_hash,
-        recipient_did=recipient.did,
-        claim_token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        valid_until=valid_until,
-    )
-    item = _Row(row, key, recipient, details, record, token, slots)
-    if len(slots) == len(_PURPOSES):
-        _sign_row(run, signer, item)
-    return item
-
-
-def _shape(item: _Row) -> tuple[bool, ...]:
-    """Which optional parts a credential has: its properties, in their order, follow."""
-    r, d = item.recipient, item.details
-    return (
-        len(r.identifiers) > 1,
-        r.did is not None,
-        d.evidence_url is not None,
-        d.narrative is not None,
-        item.record.valid_until is not None,
-    )
-
-
-def _sign_row(run: BatchRun, signer: Signer, item: _Row) -> None:
-    """Sign the row's credential.  The first of each shape is built and signed with every
-    check (:func:`build_open_badge_credential`, :func:`issue`); it becomes the template
-    of the others, which differ only in values checked per row (:func:`check_request`)
-    and sign with ``add_proof`` (its RDF canonicalization is the JSON-LD safe-mode check)."""
-    base = run.platform.base_url
-    status = [item.slots[purpose].entry(base) for purpose in _PURPOSES]
-    fast = signer.suite == _TEMPLATE_SUITE
-    shape = _shape(item)
-    template = run.templates.get(shape) if fast else None
-    try:
-        if template is None:
-            unsigned = credential_document(
-                run.platform,
-                signer,
-                run.achievement,
-                item.recipient,
-                item.details,
-                item.record,
-                run.now,
-            )
-            unsigned["credentialStatus"] = status
-            document, jwt = signer.sign(unsigned, run.now)
-            if fast:
-                run.templates[shape] = unsigned
-        else:
-            unsigned = _filled(template, base, item, status, run.now)
-            document = add_proof(
-                unsigned, signer.pair, loader=signer.loader, suite=signer.suite, created=run.now
-            )
-            jwt = None
-    except MicrocredError as exc:
-        raise InvalidInput(f"the credential could not be signed: {exc}") from exc
-    item.record = replace(item.record, document=document, jwt=jwt)
-    item.jwt = jwt
-
-
-def _filled(
-    template: Mapping[str, Any],
-    base_url: str,
-    item: _Row,
-    status: list[dict[str, Any]],
-    now: datetime,
-) -> dict[str, Any]:
-    """The template's credential with this row's values (same properties, same order)."""
-    valid_from = timestamp(item.details.issued_on or now)
-    document = dict(template)
-    document["id"] = f"{base_url.rstrip('/')}/credentials/{item.record.id}"
-    subject = dict(template["credentialSubject"])
-    subject["identifier"] = [i.to_json() for i in item.recipient.identifiers]
-    if item.recipient.did:
-        subject["id"] = item.recipient.did
-    document["credentialSubject"] = subject
-    document["validFrom"] = valid_from
-    document["awardedDate"] = valid_from
-    if item.record.valid_until is not None:
-        document["validUntil"] = timestamp(item.record.valid_until)
-    if "evidence" in document:
-        evidence = Evidence(id=item.details.evidence_url, narrative=item.details.narrative)
-        document["evidence"] = [evidence.to_json()]
-    document["credentialStatus"] = status
-    return document
-
-
 def _store(
     run: BatchRun,
     uow: UnitOfWork,
     credentials: BatchCredentials,
     status: BatchStatus,
     signer: Signer,
-    made: list[_Row],
+    made: list[Row],
 ) -> set[str]:
     """Write the batch's credentials, audit entries, jobs and status entries; the keys
     that concurrent awards took first (those rows are left out).  The status lists are
@@ -519,14 +381,14 @@ def _store(
         slots = {purpose: finals[purpose][item.record.id] for purpose in _PURPOSES}
         if slots != item.slots:  # positions drawn again, or not drawn before
             item.slots = slots
-            _sign_row(run, signer, item)
+            sign_row(run, signer, item)
             resigned.append((item.record.id, item.record.document, item.jwt))
     credentials.set_documents(resigned)
     return lost
 
 
 def _award_records(
-    run: BatchRun, kept: list[_Row]
+    run: BatchRun, kept: list[Row]
 ) -> tuple[list[AuditEntry], list[tuple[str, Mapping[str, object], datetime]]]:
     """The audit entry and the email job of each credential the batch inserted."""
     entries = [

@@ -13,7 +13,7 @@ from microcred.adapters.db import schema
 from microcred.core.loader import DocumentLoader
 from microcred.domain.awards import StatusPurpose
 from microcred.domain.model import SYSTEM
-from microcred.services import award_batches, status
+from microcred.services import award_batches, row_signing, status
 from microcred.services.awards import award
 from microcred.services.bulk_awards import BATCH_ROWS, bulk_award
 from microcred.services.errors import InvalidInput
@@ -145,16 +145,16 @@ def test_positions_taken_after_the_draw_are_drawn_again(
 def test_a_row_that_cannot_be_signed_stops_the_file_after_the_rows_before(
     world: World, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sign = award_batches._sign_row
+    sign = row_signing.sign_row
     calls = {"n": 0}
 
-    def failing(run: award_batches.BatchRun, signer: Signer, item: award_batches._Row) -> None:
+    def failing(run: award_batches.BatchRun, signer: Signer, item: row_signing.Row) -> None:
         calls["n"] += 1
         if item.row.request.email.startswith("r4@"):
             raise InvalidInput("the credential could not be signed: test")
         sign(run, signer, item)
 
-    monkeypatch.setattr(award_batches, "_sign_row", failing)
+    monkeypatch.setattr(row_signing, "sign_row", failing)
     result = bulk_award(world.platform, SYSTEM, world.org.id, world.achievement_id, _csv(9))
     assert len(result.issued) == 4 and result.pending == 4
     assert [str(e) for e in result.errors] == ["line 6: the credential could not be signed: test"]
