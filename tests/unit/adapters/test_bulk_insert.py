@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import DataError
 
 from microcred.adapters.db import schema as t
 from microcred.adapters.db.bulk import BulkInsert
@@ -158,3 +159,17 @@ def test_a_long_batch_goes_in_whole_with_its_conflicts_skipped(
         assert returned == []
     stored = _read(engine, [*expected, taken["id"]])
     assert len(stored) == 150 and all(r["document"] == big for r in stored)
+
+
+def test_a_nul_character_in_text_is_refused_on_both_databases(engine: Engine) -> None:
+    """PostgreSQL cannot store it; SQLite could, and refuses it alike (engine.py)."""
+    _org(engine)
+    audit = BulkInsert(t.audit_log, ("org_id", "actor", "action", "subject", "detail", "at"))
+    row = {"org_id": ORG, "actor": "a\x00", "action": "x", "subject": "s", "detail": {}, "at": AT}
+    with engine.begin() as connection:
+        refused = (DataError, connection.dialect.loaded_dbapi.DataError)
+        with pytest.raises(refused):
+            audit.run(connection, [row])
+        connection.rollback()
+    with engine.connect() as connection:
+        assert connection.execute(select(t.audit_log.c.id)).all() == []

@@ -24,6 +24,8 @@ import orjson
 from sqlalchemy import JSON, Connection, Table
 from sqlalchemy.engine import Dialect
 
+from microcred.adapters.db.engine import refuse_nul
+
 Convert = Callable[[Any], Any]
 
 
@@ -65,6 +67,8 @@ class BulkInsert:
                 values[index] = convert(values[index])
             params.append(tuple(values))
         text = self.sql(dialect)
+        if dialect.name == "sqlite":  # as SQLAlchemy's statements are checked (engine.py)
+            refuse_nul(text, params, True)
         cursor = connection.connection.cursor()  # the DBAPI cursor, in the same transaction
         try:
             if dialect.name == "postgresql":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DataError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: Execution option of a connection whose transaction only reads.
@@ -22,6 +24,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "before_cursor_execute", _sqlite_refuse_nul)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
@@ -53,6 +56,26 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     it reads a snapshot while others write)."""
     read_only = connection.get_execution_options().get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+#: What PostgreSQL says of a NUL character in text, which SQLite would store.
+NUL_MESSAGE = "text fields cannot contain NUL (0x00) bytes"
+
+
+def refuse_nul(statement: str, parameters: Any, many: bool) -> None:
+    """Raise PostgreSQL's error for a NUL character in a text value: SQLite stores one
+    where PostgreSQL refuses it, and the two must behave alike (the web interface answers
+    it 422, see ``web/problems.py``)."""
+    for row in parameters if many else [parameters]:
+        values = row.values() if isinstance(row, Mapping) else row or ()
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            raise DataError(statement, parameters, ValueError(NUL_MESSAGE))
+
+
+def _sqlite_refuse_nul(
+    _connection: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool
+) -> None:
+    refuse_nul(statement, parameters, many)
 
 
 def alembic_config(connection: Any) -> Config:
