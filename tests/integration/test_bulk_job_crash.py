@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,12 +19,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from microcred.adapters.db import schema as t
-from microcred.adapters.db.engine import make_engine, upgrade
 from microcred.domain.bulk_jobs import BulkState
 from microcred.domain.model import SYSTEM
 from microcred.services.bulk_jobs import KIND, get_bulk_job, submit_bulk_award
 from microcred.services.worker import LEASE, run_once
-from tests.conftest import _postgres_engine
 from tests.integration.test_crash_safety import (
     _group_ended,
     _issued,
@@ -38,21 +35,6 @@ from tests.unit.services.test_worker import Recorder
 ROWS = 1_500
 #: Credentials in the database when the worker is killed.
 KILL_AT = 500
-
-
-@pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'bulk-job.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def postgresql_engine() -> Iterator[Engine]:
-    for engine in _postgres_engine():
-        upgrade(engine)
-        yield engine
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

@@ -50,7 +50,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -59,7 +59,6 @@ import pytest
 from sqlalchemy import Engine, column, create_engine, func, select, table
 
 from microcred.adapters.db import schema as t
-from microcred.adapters.db.engine import make_engine, upgrade
 from microcred.bootstrap import build_platform
 from microcred.core.dids import Resolver
 from microcred.core.documents import matches_identity
@@ -76,7 +75,6 @@ from microcred.services.identity import did_document, issuer_did
 from microcred.services.organisations import Platform, create_organisation
 from microcred.services.status import status_list_credential
 from microcred.settings import Settings
-from tests.conftest import _postgres_engine
 
 pytestmark = pytest.mark.integration
 
@@ -157,21 +155,6 @@ class Setup:
 
     def report(self) -> str:
         return f"seed {self.seed} (MICROCRED_CRASH_SEED replays it)\n" + "\n".join(self.log)
-
-
-@pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'crash.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def postgresql_engine() -> Iterator[Engine]:
-    for engine in _postgres_engine():
-        upgrade(engine)
-        yield engine
 
 
 def _setup(engine: Engine, tmp_path: Path, size: int) -> Setup:

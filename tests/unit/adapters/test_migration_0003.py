@@ -3,30 +3,16 @@ existing organisations become did:web ones; the downgrade refuses to drop did:ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import Engine, insert, select, text
 
 from microcred.adapters.db import schema
-from microcred.adapters.db.engine import alembic_config, make_engine, upgrade
-from tests.conftest import _postgres_engine
+from microcred.adapters.db.engine import alembic_config, upgrade
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A new, empty database of each kind (not the session's migrated one)."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
-        yield engine
-        engine.dispose()
-    else:
-        yield from _postgres_engine()
 
 
 def _add_org(engine: Engine, org_id: str, **extra: str) -> None:

@@ -4,25 +4,10 @@ documents are compressed with lz4 where the server has it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect, text
 
-from microcred.adapters.db.engine import alembic_config, make_engine, upgrade
-from tests.conftest import _postgres_engine
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
-        yield engine
-        engine.dispose()
-    else:
-        yield from _postgres_engine()
+from microcred.adapters.db.engine import alembic_config, upgrade
 
 
 def _indexes(engine: Engine) -> set[str]:
@@ -56,12 +41,6 @@ def test_the_redundant_index_goes_and_comes_back(fresh: Engine) -> None:
     with fresh.begin() as connection:
         command.downgrade(alembic_config(connection), "0003")
     assert "ix_credentials_org_id" in _indexes(fresh)
-
-
-@pytest.fixture
-def fresh_postgres() -> Iterator[Engine]:
-    """Compression methods are PostgreSQL's: this one runs there only."""
-    yield from _postgres_engine()
 
 
 def test_documents_are_compressed_with_lz4_on_postgresql(fresh_postgres: Engine) -> None:

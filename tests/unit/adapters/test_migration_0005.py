@@ -4,29 +4,15 @@ credentials that exist before it become searchable; the downgrade drops the colu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect, text
 
 from microcred.adapters.db.credentials import CredentialRepository
-from microcred.adapters.db.engine import alembic_config, make_engine, upgrade
-from tests.conftest import _postgres_engine
+from microcred.adapters.db.engine import alembic_config, upgrade
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
-        yield engine
-        engine.dispose()
-    else:
-        yield from _postgres_engine()
 
 
 def _old_credential(engine: Engine, n: int, document: object) -> None:
