@@ -1,5 +1,5 @@
 """Parts of one piece of work in forked processes (the :class:`~microcred.services.ports.Parallel`
-port): a bulk award signs on every CPU.  The first part runs in the calling process.
+port): a bulk award signs on every CPU.  The calling process takes parts too.
 
 Fork, not spawn: a forked process starts in milliseconds with the platform already built
 (contexts parsed, the signing key unsealed), where a spawned one would import and set up
@@ -79,7 +79,7 @@ class ForkParallel:
             gc.unfreeze()
         inbox = _Inbox(children, messages, on_tick, parts)
         try:
-            for part in _take(taken, parts):
+            for part in _take(taken, parts, inbox.check):
                 inbox.done[part] = self._here(task, part, inbox)
             return inbox.results()
         finally:
@@ -114,14 +114,23 @@ def _put_tick(messages: Any, part: int, n: int) -> None:
     messages.put(("tick", part, n))
 
 
-def _take(taken: Any, parts: int) -> Iterator[int]:
-    """The parts this process takes, each the next one no process has taken yet."""
+def _take(taken: Any, parts: int, waiting: Callable[[], None] | None = None) -> Iterator[int]:
+    """The parts this process takes, each the next one no process has taken yet;
+    ``waiting()`` runs while the counter's lock is held elsewhere (a process killed
+    holding it would hold it for good: the parent's check raises then)."""
+    lock = taken.get_lock()
     while True:
-        with taken.get_lock():
+        while not lock.acquire(timeout=_POLL):
+            if waiting is not None:
+                waiting()
+        try:
             part = int(taken.value)
-            if part >= parts:
-                return
-            taken.value = part + 1
+            if part < parts:
+                taken.value = part + 1
+        finally:
+            lock.release()
+        if part >= parts:
+            return
         yield part
 
 
@@ -177,13 +186,17 @@ class _Inbox:
             self.done[part] = None
             self.error = self.error or value
 
+    def check(self) -> None:
+        """Raise :class:`WorkerDied` for a forked process found ended abnormally twice."""
+        self.gone = _check_alive(self.children, self.gone)
+
     def results(self) -> list[object]:
         """Every part's result in part order, once all are done."""
         while len(self.done) < self.parts:
             try:
                 self.take(self.messages.get(timeout=_POLL))
             except queue.Empty:
-                self.gone = _check_alive(self.children, self.gone)
+                self.check()
         if self.error is not None:
             raise self.error
         return [self.done[part] for part in range(self.parts)]

@@ -10,11 +10,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
 
-from microcred.adapters.parallel import ForkParallel, WorkerDied
+from microcred.adapters.parallel import ForkParallel, WorkerDied, _take
 
 Tick = Callable[[int], None]
 
@@ -185,3 +186,28 @@ def test_forked_processes_die_with_a_killed_parent(engine: Engine, tmp_path: Pat
         for pid in (parent.pid, forked):
             if pid and not _gone(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_process_killed_holding_the_parts_counter_does_not_hang_the_others() -> None:
+    """The counter's lock, held for good by a killed process, makes the taker run its
+    ``waiting`` check (the parent's raises WorkerDied) instead of waiting forever."""
+    context = multiprocessing.get_context("fork")
+    taken: Any = context.Value("i", 0)
+
+    def hold_and_die() -> None:
+        taken.get_lock().acquire()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    holder = context.Process(target=hold_and_die)
+    holder.start()
+    holder.join()
+    checks: list[int] = []
+
+    def waiting() -> None:
+        checks.append(1)
+        if len(checks) == 2:
+            raise WorkerDied("the holder died")
+
+    with pytest.raises(WorkerDied, match="the holder died"):
+        next(_take(taken, 3, waiting))
+    assert len(checks) == 2
