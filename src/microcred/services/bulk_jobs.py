@@ -107,7 +107,10 @@ def run_bulk_job(
             progress=_Progress(platform, bulk, job, lease),
             loader=loader,
         )
-    except ServiceError as exc:
+    except ServiceError as exc:  # for good: the file (email addresses) is not kept
+        with platform.uow() as uow:
+            uow.bulk_awards.forget_data(bulk.id, platform.clock())
+            uow.commit()
         raise BulkJobFailed(str(exc)) from exc
     now = platform.clock()
     with platform.uow() as uow:

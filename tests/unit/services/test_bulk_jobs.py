@@ -60,6 +60,8 @@ def test_the_worker_awards_a_file_sent_to_the_background(world: World, engine: E
     assert done.state is BulkState.DONE and done.done == done.total == 7
     assert done.result is not None and len(done.result["issued"]) == 7
     assert done.result["complete"] and done.error is None
+    with world.platform.uow() as uow:
+        assert uow.bulk_awards.data(job.id) == b""
     assert counts(engine)["credentials"] == 7 and not mailer.sent
     assert run_due(world.platform, mailer) == 7
     assert sorted(str(m["To"]) for m in mailer.sent) == sorted(
@@ -129,6 +131,8 @@ def test_an_achievement_retired_meanwhile_fails_the_job_for_good(
     assert failed.state is BulkState.FAILED and failed.result is None
     assert failed.error is not None and "retired" in failed.error
     assert counts(engine)["credentials"] == 0
+    with world.platform.uow() as uow:
+        assert uow.bulk_awards.data(job.id) == b""  # its email addresses are not kept
     assert not run_once(world.platform, Recorder())  # not tried again
 
 

@@ -57,6 +57,10 @@ class BulkAwardRepository:
             update(_B).where(_B.c.id == bulk_id).values(done=done, total=total, updated_at=at)
         )
 
+    def forget_data(self, bulk_id: str, at: datetime) -> None:
+        """Drop the file (it holds email addresses) of a job that will not run again."""
+        self._c.execute(update(_B).where(_B.c.id == bulk_id).values(data=b"", updated_at=at))
+
     def finish(self, bulk_id: str, result: Mapping[str, Any], at: datetime) -> None:
         """Keep the outcome; the file itself is no longer needed."""
         self._c.execute(
