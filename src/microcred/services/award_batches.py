@@ -155,7 +155,7 @@ def award_batch(
     run: BatchRun,
     batch: list[tuple[CsvRow, str]],
     result: BulkResult,
-    ahead: _Ahead | None = None,
+    ahead: _Ahead,
 ) -> bool:
     """Award a batch of rows; False when the file stops here.  Three steps, so that no
     transaction is open while the rows are signed (other processes awarding at the same
@@ -164,7 +164,6 @@ def award_batch(
     ahead for several batches: ``ahead``, see :func:`look_ahead`); the rows are signed;
     one transaction writes them all (what changed meanwhile is handled there: a key
     issued by someone else first, a position taken, a new signing key)."""
-    ahead = ahead or look_ahead(run, batch)
     existing, signer = ahead.existing, ahead.signer
     if signer is None:  # the achievement, organisation or key can no longer issue
         return _refused(run, batch, existing, ahead.refused or "", result)

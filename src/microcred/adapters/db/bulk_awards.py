@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from microcred.adapters.db import schema as t
-from microcred.adapters.db.jobs import DONE, FAILED, QUEUED, RUNNING
+from microcred.adapters.db.jobs import FAILED, QUEUED, RUNNING
 from microcred.domain.bulk_jobs import BulkJob, BulkState
 from microcred.domain.model import Role
 
@@ -73,7 +73,7 @@ class BulkAwardRepository:
 def _job(row: Any) -> BulkJob:
     result = row["result"]
     state = BulkState.DONE if result is not None else _STATES.get(row["state"], BulkState.RUNNING)
-    error = row["last_error"] if state is not BulkState.DONE and row["state"] != DONE else None
+    error = None if state is BulkState.DONE else row["last_error"]
     return BulkJob(
         id=row["id"],
         org_id=row["org_id"],

@@ -21,7 +21,7 @@ from microcred.domain.bulk_jobs import BulkJob, BulkState
 from microcred.domain.model import Role
 from microcred.services.awards import award
 from microcred.services.bulk_awards import BulkResult, bulk_award
-from microcred.services.bulk_jobs import get_bulk_job, submit_bulk_award
+from microcred.services.bulk_jobs import get_bulk_job, report_of, submit_bulk_award
 from microcred.services.errors import InvalidInput
 from microcred.web.api.common import CredentialOut, achievement_in, credential_out, problems
 from microcred.web.auth import InOrg, OrgScope
@@ -285,14 +285,4 @@ def bulk_status(scope: InOrg, context: Ctx, bulk_id: str) -> BulkStatus:
 
 
 def _report(result: BulkResult) -> BulkReport:
-    return BulkReport(
-        total=result.total,
-        issued=result.issued,
-        already_issued=result.already_issued,
-        errors=[
-            RowErrorOut(line=e.line, column=e.column, message=e.message) for e in result.errors
-        ],
-        dry_run=result.dry_run,
-        pending=result.pending,
-        complete=not result.dry_run and result.pending == 0 and not result.errors,
-    )
+    return BulkReport.model_validate(report_of(result))
