@@ -79,6 +79,9 @@ class Organisation:
     email: str | None = None
     description: str | None = None
     did_method: str = "web"
+    #: ``#rrggbb`` of its pages and generated badges (None: the platform's colour).
+    brand_colour: str | None = None
+    logo_image_id: str | None = None
 
     @property
     def is_did_key(self) -> bool:

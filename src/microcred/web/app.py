@@ -35,6 +35,7 @@ from microcred.web.api import (
 from microcred.web.context import WebContext, WebOptions
 from microcred.web.dids import OwnDids, OwnFirstFetcher
 from microcred.web.docs import docs_page
+from microcred.web.ui.install import install_pages
 from microcred.web.middleware import (
     BodyLimitMiddleware,
     CatchAllMiddleware,
@@ -73,6 +74,7 @@ def create_app(
     app.state.microcred = WebContext(platform, settings, options, verifier, dids)
 
     problems.install(app)
+    install_pages(app)
     for router in (orgs.router, session.router, public.router, vcapi.router):
         app.include_router(router)
     for router in (

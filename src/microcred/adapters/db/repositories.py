@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from microcred.adapters.db import schema as t
 from microcred.domain.model import AuditEntry, Organisation, Role, StoredKey, User
@@ -56,6 +56,8 @@ def _organisation(row: Any) -> Organisation | None:
         email=row["email"],
         description=row["description"],
         did_method=row["did_method"],
+        brand_colour=row["brand_colour"],
+        logo_image_id=row["logo_image_id"],
     )
 
 
@@ -96,6 +98,46 @@ class MemberRepository:
         where = (t.memberships.c.org_id == org_id) & (t.memberships.c.user_id == user_id)
         value = self._c.execute(select(t.memberships.c.role).where(where)).scalar()
         return Role(value) if value is not None else None
+
+    def memberships(self, user_id: str) -> list[tuple[Organisation, Role]]:
+        query = (
+            select(t.organisations, t.memberships.c.role)
+            .join(t.memberships, t.memberships.c.org_id == t.organisations.c.id)
+            .where(t.memberships.c.user_id == user_id)
+            .order_by(t.organisations.c.name, t.organisations.c.slug)
+        )
+        rows = self._c.execute(query).mappings()
+        return [(_required(_organisation(row)), Role(row["role"])) for row in rows]
+
+    def members_of(self, org_id: str) -> list[tuple[User, Role]]:
+        query = (
+            select(t.users, t.memberships.c.role)
+            .join(t.memberships, t.memberships.c.user_id == t.users.c.id)
+            .where(t.memberships.c.org_id == org_id)
+            .order_by(t.users.c.email)
+        )
+        rows = self._c.execute(query).mappings()
+        return [(_user(row), Role(row["role"])) for row in rows]
+
+    def remove(self, org_id: str, user_id: str) -> None:
+        where = (t.memberships.c.org_id == org_id) & (t.memberships.c.user_id == user_id)
+        self._c.execute(delete(t.memberships).where(where))
+
+    def set_password(self, user_id: str, password_hash: str, name: str | None) -> None:
+        values: dict[str, Any] = {"password_hash": password_hash}
+        if name is not None:
+            values["name"] = name
+        self._c.execute(update(t.users).where(t.users.c.id == user_id).values(**values))
+
+
+def _required(org: Organisation | None) -> Organisation:
+    if org is None:  # an inner join always yields the row
+        raise LookupError("organisation row missing")
+    return org
+
+
+def _user(row: Any) -> User:
+    return User(row["id"], row["email"], row["name"], row["password_hash"])
 
 
 class AuditRepository:

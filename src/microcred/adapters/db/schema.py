@@ -73,6 +73,9 @@ organisations = Table(
     _at("created_at"),
     # "web" or "key" (see domain.model.DID_METHODS); fixed at creation
     Column("did_method", String(8), nullable=False, server_default="web"),
+    # "#rrggbb" of the organisation's pages and generated badges; None: the default
+    Column("brand_colour", String(7)),
+    Column("logo_image_id", String(36)),
 )
 
 users = Table(
@@ -238,4 +241,26 @@ bulk_awards = Table(
     Column("result", JSON),
     _at("created_at"),
     _at("updated_at"),
+)
+
+
+images = Table(
+    "images",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("org_id", String(36), ForeignKey("organisations.id"), nullable=False, index=True),
+    # image/png or image/svg+xml, sanitised before it is stored
+    Column("media_type", String(32), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    _at("created_at"),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", String(36), ForeignKey("users.id"), nullable=False, index=True),
+    Column("org_id", String(36), ForeignKey("organisations.id"), nullable=False),
+    _at("created_at"),
+    _at("expires_at"),
 )

@@ -1,0 +1,64 @@
+"""web application: uploaded images, organisation branding, member invitations
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-29
+
+Images (achievement badges, organisation logos) are stored sanitised, by organisation,
+and served from ``/images/{id}``.  An organisation has a brand colour and may have a logo.
+A person added to an organisation without an account gets an invitation: a one-time
+token (stored hashed) that lets them choose a password.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "images",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("media_type", sa.String(length=32), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name="fk_images_org_id_organisations"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_images"),
+    )
+    op.create_index("ix_images_org_id", "images", ["org_id"])
+    with op.batch_alter_table("organisations") as batch:
+        batch.add_column(sa.Column("brand_colour", sa.String(length=7), nullable=True))
+        batch.add_column(sa.Column("logo_image_id", sa.String(length=36), nullable=True))
+    op.create_table(
+        "invitations",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.String(length=36), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_invitations_user_id_users"),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name="fk_invitations_org_id_organisations"
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name="pk_invitations"),
+    )
+    op.create_index("ix_invitations_user_id", "invitations", ["user_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_invitations_user_id", table_name="invitations")
+    op.drop_table("invitations")
+    with op.batch_alter_table("organisations") as batch:
+        batch.drop_column("logo_image_id")
+        batch.drop_column("brand_colour")
+    op.drop_index("ix_images_org_id", table_name="images")
+    op.drop_table("images")

@@ -1,0 +1,109 @@
+"""Home, sign-up, sign-in and sign-out, and the list of the user's organisations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from microcred.services import access
+from microcred.services.errors import Conflict, InvalidInput
+from microcred.services.members import memberships, sign_up
+from microcred.web.auth import SESSION_COOKIE
+from microcred.web.context import Ctx
+from microcred.web.ui.access import CurrentUser, Pages
+from microcred.web.ui.routing import PageRoute
+
+router = APIRouter(route_class=PageRoute)
+Text = Annotated[str, Form(max_length=2000)]
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never ``//host`` or ``https://...`` (open redirect)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/console"
+    return target
+
+
+def _signed_in(response: Response, issued: access.IssuedSession) -> Response:
+    age = int((issued.session.expires_at - issued.session.created_at).total_seconds())
+    response.set_cookie(
+        SESSION_COOKIE, issued.token, max_age=age, path="/",
+        secure=True, httponly=True, samesite="lax",
+    )  # fmt: skip
+    return response
+
+
+@router.get("/")
+def home(request: Request, pages: Pages) -> Response:
+    return pages.render(request, "home.html")
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, pages: Pages, next: str = "/console") -> Response:
+    return pages.render(
+        request, "sign_in.html", {"errors": [], "email": "", "next": safe_next(next)}
+    )
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request, pages: Pages, context: Ctx, email: Text, password: Text, next: Text = ""
+) -> Response:
+    try:
+        issued = access.login(context.platform, email, password)
+    except access.Unauthenticated as exc:
+        values = {"errors": [str(exc)], "email": email, "next": safe_next(next)}
+        return pages.render(request, "sign_in.html", values, status_code=401)
+    return _signed_in(RedirectResponse(safe_next(next), status_code=303), issued)
+
+
+@router.get("/sign-up")
+def sign_up_page(request: Request, pages: Pages) -> Response:
+    form = {"organisation": "", "slug": "", "email": ""}
+    return pages.render(request, "sign_up.html", {"errors": [], "form": form})
+
+
+@router.post("/sign-up")
+def sign_up_form(
+    request: Request,
+    pages: Pages,
+    context: Ctx,
+    organisation: Text,
+    slug: Text,
+    email: Text,
+    password: Text,
+) -> Response:
+    try:
+        done = sign_up(
+            context.platform,
+            organisation=organisation,
+            slug=slug.strip(),
+            email=email,
+            password=password,
+        )
+    except (InvalidInput, Conflict, access.Unauthenticated) as exc:
+        form = {"organisation": organisation, "slug": slug, "email": email}
+        values = {"errors": [str(exc)], "form": form}
+        return pages.render(request, "sign_up.html", values, status_code=422)
+    target = f"/console/{done.organisation.slug}?notice=welcome"
+    return _signed_in(RedirectResponse(target, status_code=303), done.session)
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, context: Ctx) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        access.logout(context.platform, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    return response
+
+
+@router.get("/console")
+def console_index(request: Request, pages: Pages, context: Ctx, user: CurrentUser) -> Response:
+    mine = memberships(context.platform, user)
+    if len(mine) == 1:
+        return RedirectResponse(f"/console/{mine[0][0].slug}", status_code=303)
+    return pages.render(request, "console/index.html", {"organisations": mine})
