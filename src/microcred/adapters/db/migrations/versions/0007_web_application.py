@@ -35,9 +35,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_images"),
     )
     op.create_index("ix_images_org_id", "images", ["org_id"])
-    with op.batch_alter_table("organisations") as batch:
-        batch.add_column(sa.Column("brand_colour", sa.String(length=7), nullable=True))
-        batch.add_column(sa.Column("logo_image_id", sa.String(length=36), nullable=True))
+    # plain ADD COLUMN (no table copy): other tables' rows refer to organisations
+    op.add_column("organisations", sa.Column("brand_colour", sa.String(length=7), nullable=True))
+    op.add_column("organisations", sa.Column("logo_image_id", sa.String(length=36), nullable=True))
     op.create_table(
         "invitations",
         sa.Column("token_hash", sa.String(length=64), nullable=False),
@@ -57,8 +57,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_invitations_user_id", table_name="invitations")
     op.drop_table("invitations")
-    with op.batch_alter_table("organisations") as batch:
-        batch.drop_column("logo_image_id")
-        batch.drop_column("brand_colour")
+    op.drop_column("organisations", "logo_image_id")
+    op.drop_column("organisations", "brand_colour")
     op.drop_index("ix_images_org_id", table_name="images")
     op.drop_table("images")
