@@ -213,8 +213,8 @@ def test_the_public_credential_document(
     assert response.json() == credential.document
     etag = response.headers["etag"]
     assert client.get(path, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
-    browser = client.get(path, headers={"Accept": "text/html,*/*;q=0.8"})
-    assert browser.headers["content-type"] == "application/vc+ld+json"
+    browser = client.get(path, headers={"Accept": "text/html,*/*;q=0.8"})  # the page
+    assert browser.headers["content-type"] == "text/html; charset=utf-8"
     jwt_only = client.get(path, headers={"Accept": "application/vc+jwt"})
     assert_problem(jwt_only, 406, "application/vc+ld+json")
     assert_problem(client.get("/credentials/unknown"), 404)

@@ -5,7 +5,8 @@ answered 304 without a body.
 ``GET /credentials/{id}`` negotiates its format with ``Accept``: the signed credential
 as ``application/vc+ld+json`` by default, or the VC-JOSE token as ``application/vc+jwt``
 when that is preferred and the credential is one (a VC-JOSE credential asked for as JSON
-comes as an ``EnvelopedVerifiableCredential``).
+comes as an ``EnvelopedVerifiableCredential``).  A browser, which asks for ``text/html``
+by name, gets the credential's page (``web/ui/public_credentials.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from microcred.services.status import status_list_credential
 from microcred.web.api.common import enveloped, problems
 from microcred.web.context import Ctx
 from microcred.web.problems import problem
+from microcred.web.ui.public_credentials import credential_page
 
 router = APIRouter(tags=["public"])
 
@@ -67,11 +69,9 @@ def _json(document: Mapping[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _preference(accept: str | None) -> tuple[float, float]:
-    """How much the client wants (JSON, JWT), from 0 to 1."""
-    if not accept or not accept.strip():
-        return 1.0, 0.5
-    json_q = jwt_q = wild = -1.0
+def _ranges(accept: str) -> list[tuple[str, float]]:
+    """(media range, q) of each item of an ``Accept`` header."""
+    found = []
     for item in accept.split(","):
         media, *params = (part.strip() for part in item.split(";"))
         q = 1.0
@@ -82,7 +82,16 @@ def _preference(accept: str | None) -> tuple[float, float]:
                     q = min(max(float(value), 0.0), 1.0)
                 except ValueError:
                     q = 0.0
-        media = media.lower()
+        found.append((media.lower(), q))
+    return found
+
+
+def _preference(accept: str | None) -> tuple[float, float]:
+    """How much the client wants (JSON, JWT), from 0 to 1."""
+    if not accept or not accept.strip():
+        return 1.0, 0.5
+    json_q = jwt_q = wild = -1.0
+    for media, q in _ranges(accept):
         if media in JSON_TYPES:
             json_q = max(json_q, q)
         elif media in JWT_TYPES:
@@ -92,12 +101,23 @@ def _preference(accept: str | None) -> tuple[float, float]:
     return (json_q if json_q >= 0 else max(wild, 0.0)), (jwt_q if jwt_q >= 0 else max(wild, 0.0))
 
 
+def prefers_html(accept: str | None) -> bool:
+    """A browser: ``text/html`` asked for by name, at least as much as any credential
+    form (``*/*`` and ``application/*`` alone never mean HTML)."""
+    if not accept:
+        return False
+    html_q = max((q for media, q in _ranges(accept) if media == "text/html"), default=0.0)
+    return html_q > 0 and html_q >= max(_preference(accept))
+
+
 CREDENTIAL_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The signed credential (or the VC-JOSE token, by Accept).",
+        "description": "The signed credential (or the VC-JOSE token, or for a browser "
+        "the credential's page, by Accept).",
         "content": {
             VC_JSON: {"schema": {"type": "object"}},
             VC_JWT: {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
         },
     },
     304: {"description": "Not modified (If-None-Match)."},
@@ -112,6 +132,8 @@ CREDENTIAL_RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=CREDENTIAL_RESPONSES,
 )
 def credential(credential_id: str, request: Request, context: Ctx) -> Response:
+    if prefers_html(request.headers.get("accept")):
+        return credential_page(request, credential_id)  # a browser: the credential's page
     stored = public_credential(context.platform, credential_id)
     json_q, jwt_q = _preference(request.headers.get("accept"))
     if stored.jwt and jwt_q > 0 and jwt_q > json_q:
