@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -166,6 +166,99 @@ class StatusLists(Protocol):
     def save_document(self, list_id: str, document: Mapping[str, object], at: datetime) -> None: ...
 
 
+# ---------------------------------------------------------------------------- console reads
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A person asked to join an organisation: only the SHA-256 of its token is kept."""
+
+    token_hash: str
+    user_id: str
+    org_id: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class Invitations(Protocol):
+    def add(self, invitation: Invitation) -> None: ...
+    def find(self, token_hash: str) -> tuple[Invitation, User] | None: ...
+    def consume(self, token_hash: str) -> bool: ...
+    def live_for_user(self, user_id: str, now: datetime) -> list[Invitation]: ...
+    def withdraw(self, org_id: str, user_id: str) -> None: ...
+    def forget_user(self, user_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class CredentialCounts:
+    """An organisation's credentials: all, recent, revoked, suspended, soon expiring."""
+
+    total: int
+    recent: int
+    revoked: int
+    suspended: int
+    expiring: int
+
+
+@dataclass(frozen=True)
+class ExpiringCredential:
+    id: str
+    name: str | None
+    valid_until: datetime
+
+
+class Insights(Protocol):
+    """Counts of the console's dashboard, made by the database."""
+
+    def credential_counts(
+        self, org_id: str, *, recent_since: datetime, now: datetime, expiring_until: datetime
+    ) -> CredentialCounts: ...
+    def issued_per_week(
+        self, org_id: str, starts: Sequence[datetime], end: datetime
+    ) -> list[int]: ...
+    def expiring(
+        self, org_id: str, now: datetime, until: datetime, limit: int
+    ) -> list[ExpiringCredential]: ...
+    def achievement_counts(self, org_id: str, hidden_id: str) -> tuple[int, int]: ...
+
+
+class AuditLog(Protocol):
+    """Reading an organisation's audit log a page at a time."""
+
+    def page(
+        self, org_id: str, *, action_prefix: str, offset: int, limit: int
+    ) -> tuple[list[AuditEntry], int]: ...
+    def actions(self, org_id: str) -> list[str]: ...
+    def user_emails(self, user_ids: Collection[str]) -> dict[str, str]: ...
+
+
+class OrganisationSettings(Protocol):
+    def save(self, org: Organisation) -> None: ...
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An uploaded picture (a badge, a logo), checked and cleaned before it is kept."""
+
+    id: str
+    org_id: str
+    #: ``image/png`` or ``image/svg+xml``
+    media_type: str
+    data: bytes
+    created_at: datetime
+
+
+class Images(Protocol):
+    def add(self, image: StoredImage) -> None: ...
+    def get(self, image_id: str) -> StoredImage | None: ...
+
+
+class Claims(Protocol):
+    """Claim links: which credential a link's token (by its SHA-256) opens."""
+
+    def credential_id(self, token_hash: str) -> str | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside commits together or not at all."""
 
@@ -189,6 +282,18 @@ class UnitOfWork(Protocol):
     def access(self) -> Access: ...
     @property
     def bulk_awards(self) -> BulkAwards: ...
+    @property
+    def images(self) -> Images: ...
+    @property
+    def claims(self) -> Claims: ...
+    @property
+    def invitations(self) -> Invitations: ...
+    @property
+    def insights(self) -> Insights: ...
+    @property
+    def audit_log(self) -> AuditLog: ...
+    @property
+    def org_settings(self) -> OrganisationSettings: ...
 
     def __enter__(self) -> Self: ...
 

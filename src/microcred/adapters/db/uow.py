@@ -9,10 +9,16 @@ from sqlalchemy import Connection, Engine
 
 from microcred.adapters.db.access import AccessRepository
 from microcred.adapters.db.achievements import AchievementRepository
+from microcred.adapters.db.audit_log import AuditLogRepository
 from microcred.adapters.db.bulk_awards import BulkAwardRepository
+from microcred.adapters.db.claims import ClaimRepository
 from microcred.adapters.db.credentials import CredentialRepository
 from microcred.adapters.db.engine import READ_ONLY
+from microcred.adapters.db.images import ImageRepository
+from microcred.adapters.db.insights import InsightRepository
+from microcred.adapters.db.invitations import InvitationRepository
 from microcred.adapters.db.jobs import JobRepository
+from microcred.adapters.db.org_settings import OrganisationSettingsRepository
 from microcred.adapters.db.repositories import (
     AuditRepository,
     MemberRepository,
@@ -36,6 +42,12 @@ class SqlUnitOfWork:
     status: StatusRepository
     access: AccessRepository
     bulk_awards: BulkAwardRepository
+    invitations: InvitationRepository
+    insights: InsightRepository
+    audit_log: AuditLogRepository
+    org_settings: OrganisationSettingsRepository
+    images: ImageRepository
+    claims: ClaimRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -56,6 +68,12 @@ class SqlUnitOfWork:
         self.status = StatusRepository(self.connection)
         self.access = AccessRepository(self.connection)
         self.bulk_awards = BulkAwardRepository(self.connection)
+        self.invitations = InvitationRepository(self.connection)
+        self.insights = InsightRepository(self.connection)
+        self.audit_log = AuditLogRepository(self.connection)
+        self.org_settings = OrganisationSettingsRepository(self.connection)
+        self.images = ImageRepository(self.connection)
+        self.claims = ClaimRepository(self.connection)
         return self
 
     def commit(self) -> None:
