@@ -206,6 +206,8 @@ def print_result(
         say("  nothing changed: the demo was set up already")
     urls = result.urls
     rows = [
+        ("issuer console", urls.console),
+        ("verifier", urls.verifier),
         ("DID document", urls.did_document),
         ("issuer profile", urls.profile),
         ("a credential", urls.credential),

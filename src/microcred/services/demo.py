@@ -197,6 +197,8 @@ class DemoUrls:
     suspended: str
     status_list: str
     docs: str
+    console: str
+    verifier: str
 
 
 @dataclass(frozen=True)
@@ -384,4 +386,6 @@ def _urls(
         suspended=f"{base}/credentials/{suspended.id}",
         status_list=status_list_url(base, entry.list_id),
         docs=f"{base}/docs",
+        console=f"{base}/console/{org.slug}",
+        verifier=f"{base}/verify",
     )

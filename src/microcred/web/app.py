@@ -35,12 +35,12 @@ from microcred.web.api import (
 from microcred.web.context import WebContext, WebOptions
 from microcred.web.dids import OwnDids, OwnFirstFetcher
 from microcred.web.docs import docs_page
-from microcred.web.ui.install import install_pages
 from microcred.web.middleware import (
     BodyLimitMiddleware,
     CatchAllMiddleware,
     SecurityHeadersMiddleware,
 )
+from microcred.web.ui.install import install_pages
 
 DESCRIPTION = (
     "Open Badges 3.0 / W3C Verifiable Credentials 2.0 micro-credentials. Errors are "

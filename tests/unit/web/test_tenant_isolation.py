@@ -26,13 +26,18 @@ import fastapi.routing
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
 
-from microcred.domain.model import PermissionDenied, Role
+from microcred.domain.model import SYSTEM, PermissionDenied, Role
+from microcred.services.images import store_image
 from microcred.services.organisations import Platform
 from microcred.settings import Settings
 from microcred.web.app import create_app
 from microcred.web.auth import SESSION_COOKIE, CurrentCaller, InOrg
 from microcred.web.context import WebOptions
+from microcred.web.render.badge import badge_png
+from microcred.web.ui.routing import PageRoute
 from tests.unit.web.conftest import BASE_URL, PASSWORD, HttpResponse, bearer
 from tests.unit.web.issuing_support import suite_credential
 from tests.unit.web.tenancy import BOOTSTRAP_TOKEN, Tenant, build_tenant
@@ -54,7 +59,20 @@ PUBLIC: dict[Operation, int] = {
 }
 #: Routes left out of the OpenAPI document on purpose, all public.
 PUBLIC_OUTSIDE_SCHEMA: frozenset[Operation] = frozenset(
-    {("GET", "/openapi.json"), ("GET", "/docs")}
+    {
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+        # a credential's files are as public as the credential itself (its id is its URL)
+        ("GET", "/credentials/{credential_id}/credential.json"),
+        ("GET", "/credentials/{credential_id}/credential.jwt"),
+        ("GET", "/credentials/{credential_id}/badge.png"),
+        ("GET", "/credentials/{credential_id}/badge.svg"),
+        ("GET", "/credentials/{credential_id}/certificate.pdf"),
+        # achievement images are public in every credential that names them
+        ("GET", "/images/{image_id}"),
+        # draws a badge from its query (name, colour, icon): reads no data
+        ("GET", "/badge-preview.svg"),
+    }
 )
 #: Operations that act on the caller's own session, whatever it is, and their answer
 #: without credentials.  They name no organisation: checked on their own below.
@@ -343,6 +361,12 @@ def every_route(app: FastAPI) -> set[Operation]:
     routes: Iterable[Any] = app.routes if walk is None else walk(app.routes)
     found: set[Operation] = set()
     for route in routes:
+        inner = getattr(route, "route", route)
+        if isinstance(inner, PageRoute):
+            continue  # web pages: swept by tests/unit/web/ui/test_page_security.py
+        if isinstance(inner, Mount) and isinstance(inner.app, StaticFiles):
+            assert inner.path == "/static"  # the package's own CSS, JS and icons
+            continue
         path, methods = getattr(route, "path", None), getattr(route, "methods", None)
         assert isinstance(path, str) and methods, f"{route!r}: not an HTTP route; check it here"
         found |= {(method, path) for method in methods if method != "HEAD"}
@@ -408,7 +432,7 @@ def test_the_allow_lists_name_real_operations_and_every_route_is_described(
     assert len(swept(world)) >= 20  # the sweep is not vacuous
 
 
-def test_the_public_operations_answer_without_credentials(world: World) -> None:
+def test_the_public_operations_answer_without_credentials(world: World, platform: Platform) -> None:
     b, client = world.b, world.client
     bodies: dict[Operation, Any] = {
         ("POST", "/credentials/verify"): {"verifiableCredential": b.credential.document},
@@ -432,8 +456,11 @@ def test_the_public_operations_answer_without_credentials(world: World) -> None:
         response = client.request(method, url, json=bodies.get(op))
         client.cookies.clear()  # signing in sets B's session cookie
         assert response.status_code == expected, (op, response.text[:500])
-    for method, path in PUBLIC_OUTSIDE_SCHEMA:
-        assert client.request(method, path).status_code == 200, path
+    image = store_image(platform, SYSTEM, b.org.id, badge_png("B", "#123456", "star"))
+    for method, template in PUBLIC_OUTSIDE_SCHEMA:
+        path = template.replace("{credential_id}", b.credential.id).replace("{image_id}", image.id)
+        expected = 404 if path.endswith(".jwt") else 200  # B's credential is not a VC-JWT
+        assert client.request(method, path).status_code == expected, path
 
 
 def test_every_other_operation_needs_credentials(world: World) -> None:

@@ -177,7 +177,7 @@ credentials = Table(
     Column("suspended", Boolean, nullable=False, default=False),
     Column("status_reason", Text),
     Column("replaces_id", String(36)),
-    Column("claim_token_hash", String(64)),
+    Column("claim_token_hash", String(64), index=True),
     _at("issued_at"),
     _at("valid_until", nullable=True),
     # lower-case record id and names of the document (domain.credential_search), searched

@@ -6,6 +6,7 @@ Create Date: 2026-11-29
 
 Images (achievement badges, organisation logos) are stored sanitised, by organisation,
 and served from ``/images/{id}``.  An organisation has a brand colour and may have a logo.
+A claim link finds its credential through an index on the token's hash.
 A person added to an organisation without an account gets an invitation: a one-time
 token (stored hashed) that lets them choose a password.
 """
@@ -52,9 +53,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("token_hash", name="pk_invitations"),
     )
     op.create_index("ix_invitations_user_id", "invitations", ["user_id"])
+    # a claim link finds its credential by the token's hash
+    op.create_index("ix_credentials_claim_token_hash", "credentials", ["claim_token_hash"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_credentials_claim_token_hash", table_name="credentials")
     op.drop_index("ix_invitations_user_id", table_name="invitations")
     op.drop_table("invitations")
     op.drop_column("organisations", "logo_image_id")
