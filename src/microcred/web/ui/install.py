@@ -20,7 +20,7 @@ from microcred.domain.model import PermissionDenied
 from microcred.services.access import Unauthenticated
 from microcred.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from microcred.web.ui.access import SignInRequired
-from microcred.web.ui.routing import CsrfRejected, is_page
+from microcred.web.ui.routing import CsrfRejected, is_page, load_user
 from microcred.web.ui.templating import Templates, make_environment
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
@@ -84,7 +84,7 @@ def _page_errors(templates: Templates, fallback: Fallback) -> Handler:
         if not hasattr(request.state, "csrf_token"):
             request.state.csrf_token = ""
         if not hasattr(request.state, "user"):
-            request.state.user = None
+            load_user(request)  # a page outside the page routes (a 404) still knows who it is
         return templates.render(request, "error.html", values, status_code=status)
 
     return handle

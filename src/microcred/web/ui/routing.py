@@ -48,7 +48,8 @@ async def _check_csrf(request: Request) -> None:
         raise CsrfRejected("the form's security token is missing or out of date")
 
 
-def _load_user(request: Request) -> None:
+def load_user(request: Request) -> None:
+    """The signed-in user of the request into ``request.state.user`` (None: nobody)."""
     request.state.user = None
     request.state.session_token = None
     token = request.cookies.get(SESSION_COOKIE)
@@ -81,7 +82,7 @@ class PageRoute(APIRoute):
             request.state.csrf_token = cookie or secrets.token_urlsafe(32)
             if request.method not in SAFE_METHODS:
                 await _check_csrf(request)
-            _load_user(request)
+            load_user(request)
             response = await handler(request)
             if not cookie:
                 set_csrf_cookie(response, request.state.csrf_token)
