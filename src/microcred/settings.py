@@ -32,6 +32,9 @@ class Settings:
     verify_token: str | None = None
     #: Processes a bulk award from the command line signs in (default: one per CPU).
     bulk_processes: int = 1
+    #: Who may create an organisation at ``/sign-up``: ``open`` (anyone), ``first`` (only
+    #: while there is none) or ``closed`` (nobody: operators use ``microcred org create``).
+    signup: str = "open"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,6 +52,7 @@ class Settings:
             bootstrap_token=env.get("MICROCRED_BOOTSTRAP_TOKEN") or None,
             verify_token=env.get("MICROCRED_VERIFY_TOKEN") or None,
             bulk_processes=_processes(env.get("MICROCRED_BULK_PROCESSES")),
+            signup=_signup(env.get("MICROCRED_SIGNUP")),
         )
 
     @property
@@ -67,3 +71,14 @@ def _processes(value: str | None) -> int:
     if not 1 <= number <= 64:
         raise ValueError(f"MICROCRED_BULK_PROCESSES must be a number from 1 to 64, not {value!r}")
     return number
+
+
+SIGNUP_POLICIES = ("open", "first", "closed")
+
+
+def _signup(value: str | None) -> str:
+    """``MICROCRED_SIGNUP``: open (the default), first or closed."""
+    policy = (value or "open").strip().lower()
+    if policy not in SIGNUP_POLICIES:
+        raise ValueError(f"MICROCRED_SIGNUP must be open, first or closed, not {value!r}")
+    return policy

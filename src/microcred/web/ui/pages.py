@@ -8,10 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from microcred.services import access
+from microcred.services.access import has_organisations
 from microcred.services.errors import Conflict, InvalidInput
 from microcred.services.members import memberships, sign_up
 from microcred.web.auth import SESSION_COOKIE
-from microcred.web.context import Ctx
+from microcred.web.context import Ctx, WebContext
 from microcred.web.ui.access import CurrentUser, Pages
 from microcred.web.ui.routing import PageRoute
 
@@ -59,8 +60,20 @@ def sign_in(
     return _signed_in(RedirectResponse(safe_next(next), status_code=303), issued)
 
 
+def signup_open(context: WebContext) -> bool:
+    """Whether ``/sign-up`` may create an organisation now (``MICROCRED_SIGNUP``)."""
+    policy = context.settings.signup
+    return policy == "open" or (policy == "first" and not has_organisations(context.platform))
+
+
+def _closed(request: Request, pages: Pages) -> Response:
+    return pages.render(request, "signup_closed.html", status_code=403)
+
+
 @router.get("/sign-up")
-def sign_up_page(request: Request, pages: Pages) -> Response:
+def sign_up_page(request: Request, pages: Pages, context: Ctx) -> Response:
+    if not signup_open(context):
+        return _closed(request, pages)
     form = {"organisation": "", "slug": "", "email": ""}
     return pages.render(request, "sign_up.html", {"errors": [], "form": form})
 
@@ -75,6 +88,8 @@ def sign_up_form(
     email: Text,
     password: Text,
 ) -> Response:
+    if not signup_open(context):
+        return _closed(request, pages)
     try:
         done = sign_up(
             context.platform,

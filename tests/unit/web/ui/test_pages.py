@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi.testclient import TestClient
 
 from microcred.domain.model import Organisation
+from microcred.services.access import has_organisations
+from microcred.services.organisations import Platform
+from microcred.settings import Settings
+from microcred.web.app import create_app
+from tests.unit.web.conftest import BASE_URL
 from tests.unit.web.ui.support import csrf_token, sign_in, submit
 
 NEW_OWNER = {
@@ -130,3 +137,28 @@ def test_console_of_another_organisation_is_forbidden(
     response = client.get("/console/globex")
     assert response.status_code == 403
     assert "not a member" in response.text
+
+
+def _client_with(platform: Platform, settings: Settings, policy: str) -> TestClient:
+    app = create_app(platform, replace(settings, signup=policy))
+    return TestClient(app, base_url=BASE_URL)
+
+
+def test_closed_sign_up_creates_nothing(platform: Platform, settings: Settings) -> None:
+    with _client_with(platform, settings, "closed") as client:
+        assert client.get("/sign-up").status_code == 403
+        response = submit(client, "/sign-up", NEW_OWNER)
+        assert response.status_code == 403
+        assert "Sign-up is closed" in response.text
+    assert not has_organisations(platform)
+
+
+def test_first_sign_up_only_while_there_is_no_organisation(
+    platform: Platform, settings: Settings
+) -> None:
+    with _client_with(platform, settings, "first") as client:
+        assert submit(client, "/sign-up", NEW_OWNER).status_code == 303
+        second = {**NEW_OWNER, "slug": "second", "email": "b@second.example"}
+        assert submit(client, "/sign-up", second).status_code == 403
+    with platform.uow() as uow:
+        assert [org.slug for org in uow.organisations.list()] == ["northwind"]
