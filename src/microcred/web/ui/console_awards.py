@@ -13,6 +13,7 @@ import base64
 import binascii
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -20,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from microcred.domain.achievements import Achievement, AchievementState
-from microcred.domain.awards import COLUMNS
+from microcred.domain.awards import COLUMNS, CsvFileError, RowError, parse_csv
 from microcred.domain.bulk_jobs import BulkState
 from microcred.services import achievements as achievement_service
 from microcred.services.awards import award
@@ -35,6 +36,8 @@ from microcred.web.ui.routing import PageRoute
 router = APIRouter(prefix="/console/{slug}/awards", route_class=PageRoute)
 #: The confirmation form carries the file base64-encoded under the 1 MB body limit.
 MAX_CSV_BYTES = 600_000
+#: The check page lists the file row by row up to this many rows (the counts cover all).
+MAX_LINES_SHOWN = 1_000
 
 
 def _published(context: Ctx, console: Console) -> list[Achievement]:
@@ -144,6 +147,8 @@ async def check_csv(
         "console": console,
         "section": "/awards",
         "report": report,
+        "lines": _lines(data, report.errors, context.platform.clock()),
+        "max_lines": MAX_LINES_SHOWN,
         "achievement": await run_in_threadpool(
             achievement_service.get_achievement, context.platform, console.actor, achievement_id
         ),
@@ -151,6 +156,29 @@ async def check_csv(
         "skip_bad_rows": bool(text(form, "skip_bad_rows")),
     }
     return pages.render(request, "console/award_check.html", values)
+
+
+def _lines(data: bytes, errors: list[RowError], now: datetime) -> list[dict[str, Any]]:
+    """Every row of the file in order: its recipient, and its problems (none: it is fine)."""
+    problems: dict[int, list[str]] = {}
+    for error in errors:
+        where = f"{error.column}: " if error.column else ""
+        problems.setdefault(error.line, []).append(where + error.message)
+    try:
+        rows = parse_csv(data, now).rows
+    except CsvFileError:
+        rows = []
+    found = {row.line: row.request for row in rows}
+    lines = sorted(set(found) | set(problems))
+    return [
+        {
+            "line": line,
+            "email": found[line].email if line in found else "",
+            "name": (found[line].name or "") if line in found else "",
+            "problems": problems.get(line, []),
+        }
+        for line in lines[:MAX_LINES_SHOWN]
+    ]
 
 
 @router.post("/csv/confirm")
