@@ -62,7 +62,10 @@ def _form_page(
 
 @router.get("/new")
 def new_achievement(request: Request, pages: Pages, console: InConsole) -> Response:
-    return _form_page(request, pages, console, values=values_of(None), errors=[])
+    values = values_of(None)
+    if console.org.brand_colour:  # a new badge starts in the organisation's colour
+        values["badge_colour"] = console.org.brand_colour
+    return _form_page(request, pages, console, values=values, errors=[])
 
 
 async def _image(

@@ -11,6 +11,7 @@ from PIL import Image
 from microcred.domain.model import SYSTEM, Organisation, Role
 from microcred.services.achievements import list_achievements
 from microcred.services.organisations import Platform
+from microcred.services.settings import SettingsForm, update_settings
 from tests.unit.web.conftest import PASSWORD
 from tests.unit.web.ui.support import sign_in, submit
 
@@ -167,3 +168,12 @@ def test_script_names_render_inert(client: TestClient, acme: Organisation) -> No
         text = client.get(path).text
         assert XSS not in text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_a_new_badge_starts_in_the_brand_colour(
+    client: TestClient, acme: Organisation, platform: Platform
+) -> None:
+    sign_in(client)
+    assert 'value="#1f5fad"' in client.get("/console/acme/achievements/new").text
+    update_settings(platform, SYSTEM, acme.id, SettingsForm("Acme", brand_colour="#aa3300"))
+    assert 'value="#aa3300"' in client.get("/console/acme/achievements/new").text
