@@ -150,6 +150,24 @@ def verify_file(page: Page, png: Path, shot: Shot, axe: AxeChecker, label: str) 
     axe(page)
 
 
+def drop_file(page: Page, png: Path, shot: Shot, axe: AxeChecker) -> None:
+    """The employer drops the badge on the verifier's file card (it is sent at once)."""
+    page.goto("/verify")
+    expect(page.locator(".drop-hint")).to_be_visible()
+    dropped = page.evaluate_handle(
+        """(bytes) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], "badge.png", {type: "image/png"}));
+            return transfer;
+        }""",
+        list(png.read_bytes()),
+    )
+    page.dispatch_event("[data-dropzone]", "drop", {"dataTransfer": dropped})
+    expect(page.locator(".verdict")).to_be_visible()
+    shot(page, "verifier-dropped")
+    axe(page)
+
+
 def revoke(page: Page, shot: Shot, axe: AxeChecker) -> None:
     page.goto("/console/northwind/credentials?q=ada%40example.org")
     axe(page)
@@ -194,7 +212,7 @@ def test_provider_learner_and_employer(
     learner_page = learner.new_page()
     page_url = open_claim_link(learner_page, live_server, shot, axe)
     png = download_png_and_pdf(learner_page, page_url, tmp_path)
-    verify_file(learner_page, png, shot, axe, "verified")
+    drop_file(learner_page, png, shot, axe)
     expect(learner_page.locator(".verdict")).to_contain_text("Verified")
     readme_shot(learner_page, live_server, "verifier")
     revoke(page, shot, axe)

@@ -40,6 +40,29 @@
     });
   });
 
+  // The verifier's file card takes a dropped file and sends it at once.
+  document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
+    var input = zone.querySelector("input[type=file]");
+    var hint = zone.querySelector(".drop-hint");
+    if (!input) { return; }
+    if (hint) { hint.hidden = false; }
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.add("dragging");
+      });
+    });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("dragging"); });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("dragging");
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        zone.requestSubmit();
+      }
+    });
+  });
+
   // Pages that follow a background job reload themselves until it is finished.
   var follow = document.querySelector("[data-refresh-seconds]");
   if (follow) {
