@@ -25,6 +25,9 @@ from microcred.services.ports import ApiKey, LoginSession
 API_KEY_PREFIX = "mc"
 SESSION_PREFIX = "mcs"
 SESSION_TTL = timedelta(hours=12)
+#: An address whose password was wrong this many times within the window must wait.
+MAX_FAILURES = 10
+FAILURE_WINDOW = timedelta(minutes=15)
 MAX_AUDIT_ENTRIES = 1000
 
 #: The secret of an API key is 256 random bits, so a light argon2 setting is as safe as a
@@ -34,6 +37,10 @@ API_KEY_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 
 class Unauthenticated(ServiceError):
     """The credentials are missing, malformed, unknown, revoked or expired."""
+
+
+class TooManyAttempts(ServiceError):
+    """Too many failed sign-ins for one address lately (HTTP 429)."""
 
 
 @dataclass(frozen=True)
@@ -126,22 +133,40 @@ def authenticate_api_key(platform: Platform, token: str) -> Actor:
 
 
 def login(platform: Platform, email: str, password: str) -> IssuedSession:
-    """Check a password and open a session, or raise :class:`Unauthenticated`."""
+    """Check a password and open a session, or raise :class:`Unauthenticated` (wrong) or
+    :class:`TooManyAttempts` (the address failed too often lately: password guessing)."""
+    address = email.strip().lower()
+    digest = hashlib.sha256(address.encode("utf-8")).hexdigest()
+    now = platform.clock()
     with platform.uow() as uow:
-        user = uow.members.user_by_email(email.strip().lower())
-    if user is None or user.password_hash is None:
-        _verify(platform.passwords, _dummy_hash(platform.passwords), password)  # same timing
-        raise Unauthenticated("the email address or the password is wrong")
-    if not _verify(platform.passwords, user.password_hash, password):
+        if uow.access.failures_since(digest, now - FAILURE_WINDOW) >= MAX_FAILURES:
+            minutes = int(FAILURE_WINDOW.total_seconds() // 60)
+            raise TooManyAttempts(
+                f"too many failed sign-ins for this address: try again in {minutes} minutes"
+            )
+        found = uow.members.user_by_email(address)
+    user = _if_password_matches(platform, found, password)
+    if user is None:
+        with platform.uow() as uow:
+            uow.access.add_failure(digest, now, forget_before=now - FAILURE_WINDOW)
+            uow.commit()
         raise Unauthenticated("the email address or the password is wrong")
     token = f"{SESSION_PREFIX}_{secrets.token_urlsafe(32)}"
-    now = platform.clock()
     session = LoginSession(token_digest(token), user.id, now, now + SESSION_TTL)
     with platform.uow() as uow:
-        uow.access.delete_expired_sessions(user.id, now)
+        uow.access.clear_failures(digest)
+        uow.access.delete_expired_sessions(session.user_id, now)
         uow.access.add_session(session)
         uow.commit()
     return IssuedSession(session, user, token)
+
+
+def _if_password_matches(platform: Platform, user: User | None, password: str) -> User | None:
+    """``user`` if ``password`` is theirs; the same work is done when there is no user."""
+    if user is None or user.password_hash is None:
+        _verify(platform.passwords, _dummy_hash(platform.passwords), password)  # same timing
+        return None
+    return user if _verify(platform.passwords, user.password_hash, password) else None
 
 
 def session_user(platform: Platform, token: str) -> User:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from microcred.domain.model import PermissionDenied
-from microcred.services.access import Unauthenticated
+from microcred.services.access import TooManyAttempts, Unauthenticated
 from microcred.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 
 PROBLEM_JSON = "application/problem+json"
@@ -158,6 +158,7 @@ _SERVICE_ERRORS: tuple[tuple[type[ServiceError], int, str, str], ...] = (
     (NotFound, 404, "not-found", "Not found"),
     (Conflict, 409, "conflict", "Conflict"),
     (InvalidInput, 422, "invalid-input", "Invalid input"),
+    (TooManyAttempts, 429, "too-many-attempts", "Too many attempts"),
 )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from microcred.adapters.db import schema
 from microcred.domain.model import Organisation, Role
-from microcred.services.access import SESSION_TTL
+from microcred.services.access import FAILURE_WINDOW, MAX_FAILURES, SESSION_TTL
 from microcred.services.organisations import Platform
 from microcred.web.context import WebOptions
 from tests.unit.web.conftest import (
@@ -257,3 +257,23 @@ class TestWithABootstrapToken:
         self, client: TestClient, acme: Organisation
     ) -> None:
         assert_problem(client.get("/api/v1/orgs/acme", headers=bearer(self.TOKEN)), 401)
+
+
+def test_password_guessing_is_slowed_down(
+    client: TestClient, acme: Organisation, clock: FakeClock
+) -> None:
+    wrong = {"email": "OWNER@acme.example", "password": "guess"}
+    for _ in range(MAX_FAILURES):
+        assert_problem(client.post("/api/v1/session", json=wrong), 401, "wrong")
+    right = {"email": "owner@acme.example", "password": PASSWORD}
+    refused = client.post("/api/v1/session", json=right)  # even the right password waits
+    assert_problem(refused, 429, "too many failed sign-ins")
+    assert "mc_session" not in refused.headers.get("set-cookie", "")
+    other = client.post("/api/v1/session", json={"email": "x@acme.example", "password": "y"})
+    assert other.status_code == 401  # another address is not held up
+    clock.advance(FAILURE_WINDOW)
+    assert client.post("/api/v1/session", json=right).status_code == 201
+    for _ in range(MAX_FAILURES - 1):  # a success starts the count again
+        client.post("/api/v1/session", json=wrong)
+    assert client.post("/api/v1/session", json=right).status_code == 201
+    assert client.post("/api/v1/session", json=wrong).status_code == 401

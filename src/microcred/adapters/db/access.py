@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from microcred.adapters.db import schema as t
 from microcred.domain.model import Role, User
@@ -83,6 +83,23 @@ class AccessRepository:
             )
         )
         return int(result.rowcount)
+
+    # ------------------------------------------------------------------ failed sign-ins
+    def failures_since(self, email_digest: str, since: datetime) -> int:
+        f = t.sign_in_failures
+        query = select(func.count()).where((f.c.email_digest == email_digest) & (f.c.at > since))
+        return int(self._c.execute(query).scalar_one())
+
+    def add_failure(self, email_digest: str, at: datetime, forget_before: datetime) -> None:
+        f = t.sign_in_failures
+        self._c.execute(
+            delete(f).where((f.c.email_digest == email_digest) & (f.c.at <= forget_before))
+        )
+        self._c.execute(insert(f).values(email_digest=email_digest, at=at))
+
+    def clear_failures(self, email_digest: str) -> None:
+        f = t.sign_in_failures
+        self._c.execute(delete(f).where(f.c.email_digest == email_digest))
 
 
 def _api_key(row: Any) -> ApiKey | None:

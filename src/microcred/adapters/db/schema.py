@@ -264,3 +264,14 @@ invitations = Table(
     _at("created_at"),
     _at("expires_at"),
 )
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    # SHA-256 of the lower-case address: who failed, without keeping the address
+    Column("email_digest", String(64), nullable=False, index=True),
+    _at("at"),
+)

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from microcred.domain.model import PermissionDenied
-from microcred.services.access import Unauthenticated
+from microcred.services.access import TooManyAttempts, Unauthenticated
 from microcred.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from microcred.web.ui.access import SignInRequired
 from microcred.web.ui.routing import CsrfRejected, is_page, load_user
@@ -45,6 +45,7 @@ def _status_of(exc: Exception) -> tuple[int, str]:
         (NotFound, 404),
         (Conflict, 409),
         (InvalidInput, 422),
+        (TooManyAttempts, 429),
         (RequestValidationError, 422),
         (ServiceError, 400),
     )

@@ -54,9 +54,10 @@ def sign_in(
 ) -> Response:
     try:
         issued = access.login(context.platform, email, password)
-    except access.Unauthenticated as exc:
+    except (access.Unauthenticated, access.TooManyAttempts) as exc:
+        status = 429 if isinstance(exc, access.TooManyAttempts) else 401
         values = {"errors": [str(exc)], "email": email, "next": safe_next(next)}
-        return pages.render(request, "sign_in.html", values, status_code=401)
+        return pages.render(request, "sign_in.html", values, status_code=status)
     return _signed_in(RedirectResponse(safe_next(next), status_code=303), issued)
 
 
@@ -98,7 +99,7 @@ def sign_up_form(
             email=email,
             password=password,
         )
-    except (InvalidInput, Conflict, access.Unauthenticated) as exc:
+    except (InvalidInput, Conflict, access.Unauthenticated, access.TooManyAttempts) as exc:
         form = {"organisation": organisation, "slug": slug, "email": email}
         values = {"errors": [str(exc)], "form": form}
         return pages.render(request, "sign_up.html", values, status_code=422)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from fastapi.testclient import TestClient
 
 from microcred.domain.model import Organisation
-from microcred.services.access import has_organisations
+from microcred.services.access import MAX_FAILURES, has_organisations
 from microcred.services.organisations import Platform
 from microcred.settings import Settings
 from microcred.web.app import create_app
@@ -162,3 +162,15 @@ def test_first_sign_up_only_while_there_is_no_organisation(
         assert submit(client, "/sign-up", second).status_code == 403
     with platform.uow() as uow:
         assert [org.slug for org in uow.organisations.list()] == ["northwind"]
+
+
+def test_sign_in_page_says_when_to_try_again(client: TestClient, acme: Organisation) -> None:
+    for _ in range(MAX_FAILURES):
+        submit(client, "/sign-in", {"email": "owner@acme.example", "password": "guess"})
+    response = submit(
+        client,
+        "/sign-in",
+        {"email": "owner@acme.example", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 429
+    assert "try again in 15 minutes" in response.text

@@ -6,6 +6,7 @@ Create Date: 2026-11-29
 
 Images (achievement badges, organisation logos) are stored sanitised, by organisation,
 and served from ``/images/{id}``.  An organisation has a brand colour and may have a logo.
+Failed sign-ins are counted per address (hashed) to slow down password guessing.
 A claim link finds its credential through an index on the token's hash.
 A person added to an organisation without an account gets an invitation: a one-time
 token (stored hashed) that lets them choose a password.
@@ -53,11 +54,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("token_hash", name="pk_invitations"),
     )
     op.create_index("ix_invitations_user_id", "invitations", ["user_id"])
+    op.create_table(
+        "sign_in_failures",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("email_digest", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_sign_in_failures"),
+    )  # fmt: skip
+    op.create_index("ix_sign_in_failures_email_digest", "sign_in_failures", ["email_digest"])
     # a claim link finds its credential by the token's hash
     op.create_index("ix_credentials_claim_token_hash", "credentials", ["claim_token_hash"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sign_in_failures_email_digest", table_name="sign_in_failures")
+    op.drop_table("sign_in_failures")
     op.drop_index("ix_credentials_claim_token_hash", table_name="credentials")
     op.drop_index("ix_invitations_user_id", table_name="invitations")
     op.drop_table("invitations")
