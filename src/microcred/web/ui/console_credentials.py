@@ -17,6 +17,7 @@ from microcred.services.errors import Conflict, InvalidInput
 from microcred.services.vcapi_issuing import credential_url
 from microcred.web.context import Ctx
 from microcred.web.ui.access import InConsole, Pages
+from microcred.web.ui.credential_view import recipient_name
 from microcred.web.ui.forms import Form, text
 from microcred.web.ui.routing import PageRoute
 
@@ -33,20 +34,13 @@ def summary(document: Any) -> dict[str, str]:
     """The names a list shows: achievement, recipient (from the signed document)."""
     subject = document.get("credentialSubject", {}) if isinstance(document, dict) else {}
     subject = subject[0] if isinstance(subject, list) and subject else subject
-    achievement = subject.get("achievement", {}) if isinstance(subject, dict) else {}
+    subject = subject if isinstance(subject, dict) else {}
+    achievement = subject.get("achievement", {})
+    achievement = achievement if isinstance(achievement, dict) else {}
     return {
         "achievement": str(achievement.get("name", "") or document.get("name", "")),
-        "recipient": recipient_name(subject) if isinstance(subject, dict) else "",
+        "recipient": recipient_name(subject) or "",
     }
-
-
-def recipient_name(subject: dict[str, Any]) -> str:
-    """The recipient's name: an OB 3.0 ``IdentityObject`` of type ``name`` (unhashed)."""
-    for item in subject.get("identifier") or []:
-        named = isinstance(item, dict) and item.get("identityType") == "name"
-        if named and not item.get("hashed"):
-            return str(item.get("identityHash", ""))
-    return str(subject.get("name", ""))
 
 
 @router.get("")

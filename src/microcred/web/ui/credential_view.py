@@ -103,7 +103,8 @@ def _issuer(value: Any) -> Link:
     return Link(name, web_url(issuer.get("url")) or web_url(identifier))
 
 
-def _recipient(subject: Mapping[str, Any]) -> str | None:
+def recipient_name(subject: Mapping[str, Any]) -> str | None:
+    """The subject's name, or its unhashed OB 3.0 `name` identifier."""
     name = text_of(subject.get("name"), 500)
     for item in _items(subject.get("identifier")):
         entry = _mapping(item)
@@ -150,7 +151,7 @@ def summarise(document: Mapping[str, Any]) -> Summary:
         name=name or N_("Credential"),
         description=text_of(achievement.get("description")) or text_of(document.get("description")),
         issuer=_issuer(document.get("issuer")),
-        recipient=_recipient(subject),
+        recipient=recipient_name(subject),
         criteria=_markdown(text_of(criteria.get("narrative"))),
         criteria_url=web_url(criteria.get("id")),
         skills=_skills(achievement),
