@@ -16,6 +16,7 @@ from microcred.services.keys import mark_compromised, rotate_key
 from microcred.services.settings import identity
 from microcred.web.context import Ctx
 from microcred.web.ui.access import Console, InConsole, Pages
+from microcred.web.ui.forms import role_of
 from microcred.web.ui.routing import PageRoute
 
 router = APIRouter(route_class=PageRoute)
@@ -105,13 +106,6 @@ def api_keys(request: Request, pages: Pages, context: Ctx, console: InConsole) -
     return _api_keys_page(request, pages, context, console)
 
 
-def _role(value: str) -> Role:
-    try:
-        return Role(value)
-    except ValueError:
-        raise InvalidInput("role: choose one of the roles offered") from None
-
-
 @router.post("/console/{slug}/api-keys")
 def create_api_key(
     request: Request,
@@ -123,7 +117,7 @@ def create_api_key(
 ) -> Response:
     try:
         issued = access.create_api_key(
-            context.platform, console.org.id, name=name, role=_role(role), actor=console.actor
+            context.platform, console.org.id, name=name, role=role_of(role), actor=console.actor
         )
     except InvalidInput as exc:
         form = {"name": name, "role": role}

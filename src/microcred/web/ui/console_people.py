@@ -14,6 +14,7 @@ from microcred.services import members as service
 from microcred.services.errors import Conflict, InvalidInput
 from microcred.web.context import Ctx
 from microcred.web.ui.access import Console, InConsole, Pages
+from microcred.web.ui.forms import role_of
 from microcred.web.ui.pages import _signed_in
 from microcred.web.ui.routing import PageRoute
 
@@ -64,13 +65,6 @@ def _page(
     return pages.render(request, "console/members.html", values, status_code=status)
 
 
-def _role(value: str) -> Role:
-    try:
-        return Role(value)
-    except ValueError:
-        raise InvalidInput(f"role: choose one of {', '.join(Role)}") from None
-
-
 def _invited(context: Ctx, email: str, token: str) -> dict[str, str]:
     base = context.settings.base_url.rstrip("/")
     return {"email": email, "link": f"{base}/invitations/{token}"}
@@ -97,7 +91,7 @@ def add(
 ) -> Response:
     try:
         added = service.add_member(
-            context.platform, console.actor, console.org.id, email, _role(role)
+            context.platform, console.actor, console.org.id, email, role_of(role)
         )
     except (InvalidInput, Conflict) as exc:
         form = {"email": email, "role": role}
@@ -113,7 +107,7 @@ def change(
     user_id: str, request: Request, pages: Pages, context: Ctx, console: InConsole, role: Text = ""
 ) -> Response:
     try:
-        service.change_role(context.platform, console.actor, console.org.id, user_id, _role(role))
+        service.change_role(context.platform, console.actor, console.org.id, user_id, role_of(role))
     except (InvalidInput, Conflict) as exc:
         return _page(request, pages, context, console, errors=[str(exc)], status=422)
     return _done(console, "member-changed")

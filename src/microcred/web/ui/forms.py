@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 
+from microcred.domain.model import Role
+from microcred.services.errors import InvalidInput
 from microcred.web.ui.routing import MAX_FORM_FIELDS, MAX_FORM_FILES
 
 MAX_FIELD = 20_000
@@ -37,3 +39,11 @@ async def upload(form: FormData, name: str, limit: int) -> bytes | None:
     if not isinstance(value, UploadFile) or not value.filename:
         return None
     return await value.read(limit + 1)
+
+
+def role_of(value: str) -> Role:
+    """A role chosen in a form; anything else is the sender's mistake (422)."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidInput(f"role: choose one of {', '.join(Role)}") from None
