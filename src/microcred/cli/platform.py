@@ -12,6 +12,7 @@ from microcred.adapters.db.engine import make_engine, upgrade
 from microcred.bootstrap import build_platform
 from microcred.services.errors import ServiceError
 from microcred.services.keys import did_of
+from microcred.services.members import owner_invitation
 from microcred.services.organisations import create_organisation
 from microcred.settings import Settings
 
@@ -63,3 +64,9 @@ def org_create(
         raise typer.Exit(2) from exc
     did = did_of(platform, org)
     _console().print(f"created {escape(org.slug)} ({escape(org.name)}), issuer {escape(did)}")
+    token = owner_invitation(platform, org.id)
+    if token is not None:
+        link = f"{settings.base_url.rstrip('/')}/invitations/{token}"
+        _console().print(
+            f"the owner chooses a password at {escape(link)} (valid 7 days, once; shown only now)"
+        )

@@ -15,7 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from microcred.domain.model import Actor, AuditEntry, Organisation, PermissionDenied, Role, User
+from microcred.domain.model import (
+    SYSTEM,
+    Actor,
+    AuditEntry,
+    Organisation,
+    PermissionDenied,
+    Role,
+    User,
+)
 from microcred.services import access
 from microcred.services.errors import Conflict, InvalidInput, NotFound
 from microcred.services.organisations import Platform, create_organisation
@@ -195,6 +203,23 @@ def renew_invitation(platform: Platform, actor: Actor, org_id: str, user_id: str
         _audit(uow, actor, org_id, "member.invite", user, {"role": role.value}, now)
         uow.commit()
     return Added(_member(user, role), token)
+
+
+def owner_invitation(platform: Platform, org_id: str) -> str | None:
+    """An invitation token for the organisation's owner when they cannot sign in yet (made
+    from the command line, with no password), so they can choose one; None otherwise.
+    For the operator who created the organisation: it is shown once, never stored."""
+    now = platform.clock()
+    with platform.uow() as uow:
+        owners = [u for u, r in uow.members.members_of(org_id) if r is Role.OWNER]
+        pending = [u for u in owners if u.password_hash is None]
+        if len(owners) != 1 or not pending or len(uow.members.memberships(pending[0].id)) != 1:
+            return None  # someone can sign in, or the account is shared with another org
+        uow.invitations.withdraw(org_id, pending[0].id)
+        _, token = _invite(platform, uow, pending[0], pending[0].email, org_id)
+        _audit(uow, SYSTEM, org_id, "member.invite", pending[0], {"role": "owner"}, now)
+        uow.commit()
+    return token
 
 
 def invitation(platform: Platform, token: str) -> PendingInvitation:
