@@ -125,6 +125,9 @@ def members_and_invitation(
     page.get_by_role("button", name="Add member").click()
     link = page.locator("#invitation-link").input_value()
     assert "/invitations/" in link
+    emailed = server.inbox.wait_for("new.colleague@example.org", timeout=60)
+    body = emailed.get_body(("plain",))
+    assert body is not None and link in body.get_content()  # the worker mailed the link
     shot(page, "member-invited")
     axe(page)
     guest = browser.new_context(base_url=server.url)

@@ -26,6 +26,7 @@ from microcred.domain.model import (
 )
 from microcred.services import access
 from microcred.services.errors import Conflict, InvalidInput, NotFound
+from microcred.services.invitation_mail import KIND as INVITE_KIND
 from microcred.services.organisations import Platform, create_organisation
 from microcred.services.ports import Invitation, UnitOfWork
 
@@ -318,6 +319,8 @@ def _invite(
     token = secrets.token_urlsafe(32)
     digest = access.token_digest(token)
     uow.invitations.add(Invitation(digest, user.id, org_id, now, now + INVITATION_TTL))
+    payload = {"email": email, "org_id": org_id, "token": token}  # dropped once sent
+    uow.jobs.enqueue(INVITE_KIND, payload, now)
     return user, token
 
 

@@ -28,6 +28,8 @@ from types import MappingProxyType
 from microcred.domain.model import Job
 from microcred.services.bulk_jobs import KIND as BULK_KIND
 from microcred.services.bulk_jobs import BulkJobFailed, run_bulk_job
+from microcred.services.invitation_mail import KIND as INVITE_KIND
+from microcred.services.invitation_mail import send_invitation_email
 from microcred.services.notifications import Mailer, MailError, Undeliverable, send_award_email
 from microcred.services.organisations import Platform
 
@@ -62,12 +64,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 def send_award(platform: Platform, mailer: Mailer, job: Job) -> None:
     """``email.award``: ``{"credential_id", "email", "claim_token"}``."""
-    fields: dict[str, str] = {}
-    for name in ("credential_id", "email", "claim_token"):
-        value = job.payload.get(name)
-        if not isinstance(value, str) or not value:
-            raise PermanentJobError(f"the payload has no {name!r} (text)")
-        fields[name] = value
+    fields = _text_fields(job, ("credential_id", "email", "claim_token"))
     sent = send_award_email(
         platform,
         mailer,
@@ -87,10 +84,28 @@ def award_bulk(platform: Platform, mailer: Mailer, job: Job) -> None:
         raise PermanentJobError(str(exc)) from exc
 
 
+def send_invitation(platform: Platform, mailer: Mailer, job: Job) -> None:
+    """``email.invite``: ``{"email", "org_id", "token"}``."""
+    fields = _text_fields(job, ("email", "org_id", "token"))
+    send_invitation_email(
+        platform, mailer, org_id=fields["org_id"], email=fields["email"], token=fields["token"]
+    )
+
+
+def _text_fields(job: Job, names: tuple[str, ...]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for name in names:
+        value = job.payload.get(name)
+        if not isinstance(value, str) or not value:
+            raise PermanentJobError(f"the payload has no {name!r} (text)")
+        fields[name] = value
+    return fields
+
+
 #: Payload members that are secrets, dropped once the job is done.
-SECRETS: dict[str, tuple[str, ...]] = {"email.award": ("claim_token",)}
+SECRETS: dict[str, tuple[str, ...]] = {"email.award": ("claim_token",), INVITE_KIND: ("token",)}
 HANDLERS: Mapping[str, Handler] = MappingProxyType(
-    {"email.award": send_award, BULK_KIND: award_bulk}
+    {"email.award": send_award, BULK_KIND: award_bulk, INVITE_KIND: send_invitation}
 )
 
 

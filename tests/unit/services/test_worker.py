@@ -226,7 +226,7 @@ def test_an_unknown_kind_fails_at_once_with_a_clear_error(engine: Engine) -> Non
     assert row["state"] == "failed" and row["attempts"] == 1
     assert row["last_error"] == (
         "try 1/8: PermanentJobError: unknown job kind 'sms.award' "
-        "(this worker runs: awards.bulk, email.award)"
+        "(this worker runs: awards.bulk, email.award, email.invite)"
     )
 
 
@@ -344,5 +344,5 @@ def test_run_forever_waits_out_database_errors(engine: Engine) -> None:
     assert len(calls) >= 4
 
 
-def test_the_worker_handles_award_emails_and_background_files() -> None:
-    assert set(HANDLERS) == {"email.award", "awards.bulk"}
+def test_the_worker_handles_award_emails_invitations_and_background_files() -> None:
+    assert set(HANDLERS) == {"email.award", "email.invite", "awards.bulk"}
