@@ -18,7 +18,12 @@ Fixtures
     ``axe``             ``axe(page)``: fails on serious or critical axe-core violations;
                         ``axe.checked`` lists the pages checked in this test.
     ``downloads``       ``downloads(page, click) -> (suggested filename, bytes)``; also a
-                        plain function of this module.
+                        plain function in ``checks.py``.
+
+What is behind them lives beside this file: ``live.py`` has the SMTP inbox
+(``SmtpInbox``), the server and worker processes (``LiveServer``) and ``SENDER``;
+``checks.py`` has ``BrowserLog``, ``Shot``, ``AxeChecker`` and ``downloads``.  Tests
+import those from there.
 
 Artifacts go to ``$MICROCRED_ARTIFACTS_DIR`` or ``<repo>/artifacts``: ``screenshots/``
 (``<test>-<db>-<NN>-<name>.png``, plus ``...-failure.png`` when a test fails) and
@@ -42,33 +47,18 @@ report, and a screenshot of each page it had open.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import os
-import re
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Generator, Iterator
-from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass, field
-from email.message import EmailMessage
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import (
     Browser,
     BrowserContext,
-    ConsoleMessage,
     Error,
     Page,
     Playwright,
@@ -76,20 +66,33 @@ from playwright.sync_api import (
 )
 
 from microcred.adapters.db.engine import make_engine, upgrade
-from tests.conftest import _postgres_engine
+from tests.browser.checks import (
+    AxeCheck,
+    AxeChecker,
+    BrowserLog,
+    Shot,
+    _test_label,
+    artifacts_dir,
+    downloads,
+)
+from tests.browser.live import (
+    HOST,
+    SENDER,
+    LiveServer,
+    SmtpInbox,
+    _database,
+    _start,
+    _tail,
+    _wait_for_worker,
+    _wait_until_serving,
+    free_port,
+)
 
 HERE = Path(__file__).parent
-REPO = HERE.parents[1]
-HOST = "127.0.0.1"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT = {"width": 1280, "height": 900}
 SECRET_KEY = "browser-tests-secret-key-not-for-production"
-SENDER = "badges@microcred.test"
-START_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
-LOG_TAIL_LINES = 150
-FAILING_IMPACTS = ("serious", "critical")
 
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -128,125 +131,7 @@ def _failed(request: pytest.FixtureRequest) -> bool:
     return any(report.failed for report in reports.values())
 
 
-# --------------------------------------------------------------------------- helpers
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def artifacts_dir() -> Path:
-    """``$MICROCRED_ARTIFACTS_DIR`` or ``<repo>/artifacts`` (ignored by git)."""
-    configured = os.environ.get("MICROCRED_ARTIFACTS_DIR")
-    return Path(configured) if configured else REPO / "artifacts"
-
-
-def _test_label(node: pytest.Item | pytest.Collector) -> str:
-    """``<test name>-<parameters>``: ``test_docs-sqlite`` for ``test_docs[sqlite]``."""
-    name = getattr(node, "originalname", None) or node.name
-    callspec = getattr(node, "callspec", None)
-    label = f"{name}-{callspec.id}" if callspec is not None else name
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", label).strip("-")
-
-
-def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return "(no output)"
-    kept = text.splitlines()[-lines:]
-    return "\n".join(kept) if kept else "(no output)"
-
-
-def downloads(page: Page, click: Callable[[], None]) -> tuple[str, bytes]:
-    """Run ``click`` (which starts a download) and return the download's suggested file
-    name and its bytes."""
-    with page.expect_download() as info:
-        click()
-    download = info.value
-    failure = download.failure()
-    if failure is not None:
-        pytest.fail(f"the download of {download.suggested_filename} failed: {failure}")
-    return download.suggested_filename, download.path().read_bytes()
-
-
-# --------------------------------------------------------------------------- SMTP
-
-
-@dataclass(frozen=True)
-class Received:
-    mail_from: str
-    rcpt_tos: tuple[str, ...]
-    message: EmailMessage
-
-    def addressed_to(self, address: str) -> bool:
-        wanted = address.strip().lower()
-        recipients = {r.lower() for r in self.rcpt_tos}
-        for header in ("To", "Cc"):
-            value = self.message[header]
-            if value is not None:
-                recipients.update(a.addr_spec.lower() for a in value.addresses)
-        return wanted in recipients
-
-
-class SmtpInbox:
-    """The aiosmtpd handler: keeps every email it receives (thread-safe)."""
-
-    host = HOST
-
-    def __init__(self) -> None:
-        self.port = 0
-        self._received: list[Received] = []
-        self._handed_out: set[int] = set()
-        self._lock = threading.Lock()
-        #: Called for extra text when ``wait_for`` times out (the live server sets it).
-        self.diagnostics: Callable[[], str] | None = None
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        content = envelope.original_content or envelope.content or b""
-        if isinstance(content, str):
-            content = content.encode("utf-8")
-        message = email.message_from_bytes(content, policy=email.policy.default)
-        if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default
-            return "554 Transaction failed: unparsable message"
-        received = Received(envelope.mail_from or "", tuple(envelope.rcpt_tos), message)
-        with self._lock:
-            self._received.append(received)
-        return "250 Message accepted"
-
-    @property
-    def url(self) -> str:
-        return f"smtp://{self.host}:{self.port}"
-
-    @property
-    def received(self) -> list[Received]:
-        with self._lock:
-            return list(self._received)
-
-    @property
-    def messages(self) -> list[EmailMessage]:
-        return [r.message for r in self.received]
-
-    def wait_for(self, to: str, timeout: float = 20) -> EmailMessage:
-        """The first email to ``to`` (envelope, To or Cc; any case) that no earlier call
-        returned, waiting up to ``timeout`` seconds for it."""
-        deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                for index, received in enumerate(self._received):
-                    if index not in self._handed_out and received.addressed_to(to):
-                        self._handed_out.add(index)
-                        return received.message
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(0.05)
-        seen = [f"  to {', '.join(r.rcpt_tos)}: {r.message['Subject']!r}" for r in self.received]
-        lines = [f"no email to {to} arrived within {timeout:g} s; received {len(seen)}:", *seen]
-        if self.diagnostics is not None:
-            lines.append(self.diagnostics())
-        pytest.fail("\n".join(lines))
+# --------------------------------------------------------------------------- the SMTP inbox
 
 
 @pytest.fixture
@@ -262,122 +147,6 @@ def smtp_inbox() -> Iterator[SmtpInbox]:
 
 
 # --------------------------------------------------------------------------- the server
-
-
-@dataclass
-class LiveServer:
-    url: str
-    inbox: SmtpInbox
-    data_dir: Path
-    db: str
-    env: dict[str, str]
-    logs: dict[str, Path]
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run ``microcred <args>`` against this server's data (e.g. ``org create``)."""
-        result = subprocess.run(
-            [*microcred_command(), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if check and result.returncode != 0:
-            pytest.fail(
-                f"microcred {' '.join(args)} exited with {result.returncode}\n"
-                f"{result.stdout}\n{result.stderr}"
-            )
-        return result
-
-    def log_sections(self) -> list[tuple[str, str]]:
-        return [
-            (f"microcred {name} ({self.db}), last lines", _tail(path))
-            for name, path in self.logs.items()
-        ]
-
-    def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        deadline = time.monotonic() + STOP_TIMEOUT
-        for process in self.processes.values():
-            try:
-                process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
-
-
-def microcred_command() -> list[str]:
-    """The ``microcred`` console script of this interpreter's environment, else
-    ``python -m microcred.cli.main``."""
-    script = Path(sys.executable).parent / "microcred"
-    if script.is_file():
-        return [str(script)]
-    return [sys.executable, "-m", "microcred.cli.main"]
-
-
-def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            [*microcred_command(), *args],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def _died(server: LiveServer, name: str) -> None:
-    process = server.processes[name]
-    pytest.fail(
-        f"microcred {name} ({server.db}) exited with {process.returncode} while starting:\n"
-        f"{_tail(server.logs[name])}"
-    )
-
-
-def _wait_until_serving(server: LiveServer) -> None:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxy
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.processes["serve"].poll() is not None:
-            _died(server, "serve")
-        try:
-            with opener.open(f"{server.url}/openapi.json", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.1)
-    pytest.fail(
-        f"microcred serve ({server.db}) did not answer /openapi.json within "
-        f"{START_TIMEOUT:g} s:\n{_tail(server.logs['serve'])}"
-    )
-
-
-def _wait_for_worker(server: LiveServer) -> None:
-    """Until the worker has printed its mailer line (it is then polling the queue)."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.processes["worker"].poll() is not None:
-            _died(server, "worker")
-        if "worker: mail" in _tail(server.logs["worker"]):
-            return
-        time.sleep(0.05)
-    pytest.fail(f"microcred worker ({server.db}) did not start:\n{_tail(server.logs['worker'])}")
-
-
-@contextmanager
-def _database(db: str, data_dir: Path) -> Iterator[str]:
-    """The database URL: SQLite in ``data_dir``, or a new PostgreSQL database that is
-    dropped afterwards (``WITH (FORCE)``)."""
-    if db == "sqlite":
-        yield f"sqlite:///{data_dir / 'microcred.db'}"
-        return
-    with contextmanager(_postgres_engine)() as engine:
-        yield engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture
@@ -437,42 +206,6 @@ def live_server(
 
 
 # --------------------------------------------------------------------------- the browser
-
-
-@dataclass
-class BrowserLog:
-    """What the pages of a test reported: console errors, uncaught errors, CSP violations."""
-
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    csp_violations: list[str] = field(default_factory=list)
-
-    _watched: set[int] = field(default_factory=set, repr=False)
-
-    def watch(self, page: Page) -> None:
-        if id(page) in self._watched:
-            return
-        self._watched.add(id(page))
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type != "error":
-            return
-        text = message.text
-        self.console_errors.append(text)
-        if "Content Security Policy" in text and "[Report Only]" not in text:
-            self.csp_violations.append(text)
-
-    def problems(self) -> list[str]:
-        return [f"CSP violation: {t}" for t in self.csp_violations] + [
-            f"uncaught error: {t}" for t in self.page_errors
-        ]
-
-    def clear(self) -> None:
-        self.console_errors.clear()
-        self.page_errors.clear()
-        self.csp_violations.clear()
 
 
 @pytest.fixture(scope="session")
@@ -556,83 +289,12 @@ def downloads_fixture() -> Callable[[Page, Callable[[], None]], tuple[str, bytes
     return downloads
 
 
-# --------------------------------------------------------------------------- screenshots
-
-
-class Shot:
-    """``shot(page, name)``: a full-page PNG ``<test>-<db>-<NN>-<name>.png``."""
-
-    def __init__(self, label: str, folder: Path) -> None:
-        self.label = label
-        self.folder = folder
-        self.step = 0
-        self.paths: list[Path] = []
-
-    def __call__(self, page: Page, name: str) -> Path:
-        self.step += 1
-        safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "page"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{self.label}-{self.step:02d}-{safe}.png"
-        page.screenshot(path=path, full_page=True)
-        self.paths.append(path)
-        return path
-
-
 @pytest.fixture
 def shot(request: pytest.FixtureRequest) -> Shot:
     return Shot(_test_label(request.node), artifacts_dir() / "screenshots")
 
 
 # --------------------------------------------------------------------------- axe
-
-
-@dataclass(frozen=True)
-class AxeCheck:
-    test: str
-    url: str
-    violations: dict[str, int]  # impact -> number of rules violated
-
-
-class AxeChecker:
-    """``axe(page)``: run axe-core (the package's bundled ``axe.min.js``) in the page and
-    fail on every serious or critical violation, and on CSP violations or uncaught errors
-    the page reported.  ``ignore`` names rule ids to leave out (say why in the test)."""
-
-    def __init__(self, test: str, log: BrowserLog, session_record: list[AxeCheck]) -> None:
-        self.test = test
-        self.log = log
-        self.session_record = session_record
-        self.checked: list[str] = []
-        self._axe = Axe()
-
-    def __call__(self, page: Page, *, ignore: tuple[str, ...] = ()) -> None:
-        page.wait_for_load_state("load")
-        results = self._axe.run(page)
-        violations: list[dict[str, Any]] = results.response["violations"]
-        counts: dict[str, int] = {}
-        for violation in violations:
-            impact = str(violation.get("impact"))
-            counts[impact] = counts.get(impact, 0) + 1
-        self.checked.append(page.url)
-        self.session_record.append(AxeCheck(self.test, page.url, counts))
-        failing = [
-            v for v in violations if v.get("impact") in FAILING_IMPACTS and v["id"] not in ignore
-        ]
-        lines = [self._describe(v) for v in failing] + self.log.problems()
-        if lines:
-            pytest.fail(
-                f"accessibility check of {page.url} failed:\n" + "\n".join(lines), pytrace=False
-            )
-
-    @staticmethod
-    def _describe(violation: dict[str, Any]) -> str:
-        nodes: list[dict[str, Any]] = violation.get("nodes", [])
-        targets = [json.dumps(node.get("target")) for node in nodes[:3]]
-        more = f" (+{len(nodes) - 3} more)" if len(nodes) > 3 else ""
-        return (
-            f"- {violation['id']} ({violation.get('impact')}): {violation.get('help')}\n"
-            f"    at {', '.join(targets)}{more}\n    {violation.get('helpUrl', '')}"
-        )
 
 
 @pytest.fixture(scope="session")

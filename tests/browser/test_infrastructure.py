@@ -12,15 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import (
-    SENDER,
-    AxeChecker,
-    BrowserLog,
-    LiveServer,
-    Shot,
-    SmtpInbox,
-    downloads,
-)
+from tests.browser.checks import AxeChecker, BrowserLog, Shot, downloads
+from tests.browser.live import SENDER, LiveServer, SmtpInbox
 
 
 def test_the_server_runs_and_its_docs_page_passes_axe_under_its_csp(

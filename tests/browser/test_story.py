@@ -22,7 +22,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from microcred.core.baking import extract_png
-from tests.browser.conftest import AxeChecker, LiveServer, Shot, downloads
+from tests.browser.checks import AxeChecker, Shot, downloads
+from tests.browser.live import LiveServer
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough password"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from tests.browser.conftest import AxeChecker, LiveServer, Shot, downloads
+from tests.browser.checks import AxeChecker, Shot, downloads
+from tests.browser.live import LiveServer
 
 PASSWORD = "a long enough password"
 XSS_ORG = "<script>alert(1)</script>"
