@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -14,7 +15,7 @@ from microcred.services.members import memberships, sign_up
 from microcred.web.auth import SESSION_COOKIE
 from microcred.web.context import Ctx, WebContext
 from microcred.web.ui.access import CurrentUser, Pages
-from microcred.web.ui.routing import PageRoute
+from microcred.web.ui.routing import PageRoute, set_csrf_cookie
 
 router = APIRouter(route_class=PageRoute)
 Text = Annotated[str, Form(max_length=2000)]
@@ -33,6 +34,8 @@ def _signed_in(response: Response, issued: access.IssuedSession) -> Response:
         SESSION_COOKIE, issued.token, max_age=age, path="/",
         secure=True, httponly=True, samesite="lax",
     )  # fmt: skip
+    # a new form token with the new session: one planted before sign-in is worth nothing
+    set_csrf_cookie(response, secrets.token_urlsafe(32))
     return response
 
 
@@ -114,6 +117,7 @@ def sign_out(request: Request, context: Ctx) -> Response:
         access.logout(context.platform, token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    set_csrf_cookie(response, secrets.token_urlsafe(32))
     return response
 
 

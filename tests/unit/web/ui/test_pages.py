@@ -174,3 +174,14 @@ def test_sign_in_page_says_when_to_try_again(client: TestClient, acme: Organisat
     )
     assert response.status_code == 429
     assert "try again in 15 minutes" in response.text
+
+
+def test_signing_in_and_out_renews_the_form_token(client: TestClient, acme: Organisation) -> None:
+    before = csrf_token(client)
+    sign_in(client)
+    after = client.cookies.get("mc_csrf")
+    assert after and after != before
+    stale = client.post("/sign-out", data={"csrf_token": before}, follow_redirects=False)
+    assert stale.status_code == 403  # a token from before signing in is worth nothing
+    assert submit(client, "/sign-out").status_code == 303
+    assert client.cookies.get("mc_csrf") not in (None, after)
