@@ -3,7 +3,7 @@ reinstate, each with a reason)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,7 +17,12 @@ from microcred.services.errors import Conflict, InvalidInput
 from microcred.services.vcapi_issuing import credential_url
 from microcred.web.context import Ctx
 from microcred.web.ui.access import InConsole, Pages
-from microcred.web.ui.credential_view import recipient_name
+from microcred.web.ui.credential_view import (
+    achievement_of,
+    recipient_name,
+    subject_of,
+    text_of,
+)
 from microcred.web.ui.forms import Form, text
 from microcred.web.ui.routing import PageRoute
 
@@ -30,17 +35,10 @@ ACTIONS: dict[str, tuple[Callable[..., StoredCredential], str]] = {
 }
 
 
-def summary(document: Any) -> dict[str, str]:
+def summary(document: Mapping[str, Any]) -> dict[str, str]:
     """The names a list shows: achievement, recipient (from the signed document)."""
-    subject = document.get("credentialSubject", {}) if isinstance(document, dict) else {}
-    subject = subject[0] if isinstance(subject, list) and subject else subject
-    subject = subject if isinstance(subject, dict) else {}
-    achievement = subject.get("achievement", {})
-    achievement = achievement if isinstance(achievement, dict) else {}
-    return {
-        "achievement": str(achievement.get("name", "") or document.get("name", "")),
-        "recipient": recipient_name(subject) or "",
-    }
+    name = text_of(achievement_of(document).get("name")) or text_of(document.get("name"))
+    return {"achievement": name or "", "recipient": recipient_name(subject_of(document)) or ""}
 
 
 @router.get("")

@@ -28,7 +28,7 @@ from microcred.services.organisations import Platform
 from microcred.web.api.common import enveloped
 from microcred.web.context import Ctx
 from microcred.web.render.certificate import CertificateFacts, certificate_pdf
-from microcred.web.ui.credential_view import Summary, summarise
+from microcred.web.ui.credential_view import Summary, achievement_of, summarise
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,9 +102,7 @@ def artwork(platform: Platform, found: Found) -> Artwork:
 
 
 def _image_of(document: Mapping[str, Any]) -> str | None:
-    subject = document.get("credentialSubject")
-    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
-    image = achievement.get("image") if isinstance(achievement, Mapping) else None
+    image = achievement_of(document).get("image")
     image = image.get("id") if isinstance(image, Mapping) else image
     return image if isinstance(image, str) else None
 

@@ -83,6 +83,16 @@ def _items(value: Any) -> list[Any]:
     return (value if isinstance(value, list) else [value])[:MAX_ITEMS]
 
 
+def subject_of(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The credential's (first) subject, empty when it has none that is an object."""
+    return _mapping(_items(document.get("credentialSubject"))[0])
+
+
+def achievement_of(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The OB 3.0 achievement of the credential's subject (empty: none)."""
+    return _mapping(subject_of(document).get("achievement"))
+
+
 def _date(value: Any) -> datetime | None:
     return parse_datetime(value, require_timezone=False)
 
@@ -143,8 +153,8 @@ def _credits(value: Any) -> str | None:
 
 def summarise(document: Mapping[str, Any]) -> Summary:
     """What an Open Badges 3.0 (or plain VC) credential says."""
-    subject = _mapping(_items(document.get("credentialSubject"))[0])
-    achievement = _mapping(subject.get("achievement"))
+    subject = subject_of(document)
+    achievement = achievement_of(document)
     criteria = _mapping(achievement.get("criteria"))
     name = text_of(achievement.get("name"), 500) or text_of(document.get("name"), 500)
     return Summary(
