@@ -11,6 +11,7 @@ from rich.markup import escape
 from microcred.adapters.db.engine import make_engine, upgrade
 from microcred.bootstrap import build_platform
 from microcred.services.errors import ServiceError
+from microcred.services.invitation_mail import invitation_url
 from microcred.services.keys import did_of
 from microcred.services.members import owner_invitation
 from microcred.services.organisations import create_organisation
@@ -66,7 +67,7 @@ def org_create(
     _console().print(f"created {escape(org.slug)} ({escape(org.name)}), issuer {escape(did)}")
     token = owner_invitation(platform, org.id)
     if token is not None:
-        link = f"{settings.base_url.rstrip('/')}/invitations/{token}"
+        link = invitation_url(settings.base_url, token)
         _console().print(
             f"the owner chooses a password at {escape(link)} (valid 7 days, once; shown only now)"
         )

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from microcred.domain.model import Actor, Organisation, PermissionDenied, User
 from microcred.services.access import (
     API_KEY_PREFIX,
     SESSION_PREFIX,
+    IssuedSession,
     Unauthenticated,
     authenticate_api_key,
     organisation_by_slug,
@@ -101,6 +102,15 @@ def _refuse_cross_site(request: Request, context: WebContext) -> None:
     allowed = {f"{base.scheme}://{base.netloc}", f"{request.url.scheme}://{request.url.netloc}"}
     if origin not in allowed:
         raise PermissionDenied(f"requests from {origin} may not use the session cookie")
+
+
+def set_session_cookie(response: Response, issued: IssuedSession) -> None:
+    """The session cookie of a sign-in (API or page): as long-lived as the session."""
+    age = int((issued.session.expires_at - issued.session.created_at).total_seconds())
+    response.set_cookie(
+        SESSION_COOKIE, issued.token, max_age=age, path="/",
+        secure=True, httponly=True, samesite="lax",
+    )  # fmt: skip
 
 
 CurrentCaller = Annotated[Caller, Depends(authenticate)]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from microcred.domain.model import User
 from microcred.services import access
-from microcred.web.auth import SESSION_COOKIE, CurrentCaller
+from microcred.web.auth import SESSION_COOKIE, CurrentCaller, set_session_cookie
 from microcred.web.context import Ctx
 from microcred.web.problems import NoCredentials
 from microcred.web.routing import StrictJSONRoute
@@ -49,16 +49,7 @@ def sign_in(body: Login, response: Response, context: Ctx) -> SessionOut:
     except access.Unauthenticated:
         logger.warning("failed sign-in for %r", body.email[:320])
         raise
-    max_age = int((issued.session.expires_at - issued.session.created_at).total_seconds())
-    response.set_cookie(
-        SESSION_COOKIE,
-        issued.token,
-        max_age=max_age,
-        path="/",
-        secure=True,
-        httponly=True,
-        samesite="lax",
-    )
+    set_session_cookie(response, issued)
     return SessionOut(
         token=issued.token, expires_at=issued.session.expires_at, user=_user(issued.user)
     )

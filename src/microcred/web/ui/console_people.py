@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from microcred.domain.model import Role
 from microcred.services import members as service
 from microcred.services.errors import Conflict, InvalidInput
+from microcred.services.invitation_mail import invitation_url
 from microcred.web.context import Ctx
 from microcred.web.ui.access import Console, InConsole, Pages
 from microcred.web.ui.forms import role_of
@@ -66,8 +67,7 @@ def _page(
 
 
 def _invited(context: Ctx, email: str, token: str) -> dict[str, str]:
-    base = context.settings.base_url.rstrip("/")
-    return {"email": email, "link": f"{base}/invitations/{token}"}
+    return {"email": email, "link": invitation_url(context.settings.base_url, token)}
 
 
 def _done(console: Console, notice: str) -> Response:

@@ -12,7 +12,7 @@ from microcred.services import access
 from microcred.services.access import has_organisations
 from microcred.services.errors import Conflict, InvalidInput
 from microcred.services.members import memberships, sign_up
-from microcred.web.auth import SESSION_COOKIE
+from microcred.web.auth import SESSION_COOKIE, set_session_cookie
 from microcred.web.context import Ctx, WebContext
 from microcred.web.ui.access import CurrentUser, Pages
 from microcred.web.ui.routing import PageRoute, set_csrf_cookie
@@ -29,11 +29,7 @@ def safe_next(target: str | None) -> str:
 
 
 def _signed_in(response: Response, issued: access.IssuedSession) -> Response:
-    age = int((issued.session.expires_at - issued.session.created_at).total_seconds())
-    response.set_cookie(
-        SESSION_COOKIE, issued.token, max_age=age, path="/",
-        secure=True, httponly=True, samesite="lax",
-    )  # fmt: skip
+    set_session_cookie(response, issued)
     # a new form token with the new session: one planted before sign-in is worth nothing
     set_csrf_cookie(response, secrets.token_urlsafe(32))
     return response
