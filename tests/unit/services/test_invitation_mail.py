@@ -15,6 +15,7 @@ from microcred.services.organisations import Platform, create_organisation
 from microcred.services.worker import run_due
 from tests.unit.services.issuing_support import BASE as BASE_URL
 from tests.unit.services.issuing_support import Clock, make_platform
+from tests.unit.services.test_worker import Recorder
 
 XSS = "<script>alert(1)</script>"
 
@@ -22,14 +23,6 @@ XSS = "<script>alert(1)</script>"
 @pytest.fixture
 def platform(engine: Engine) -> Platform:
     return make_platform(engine, Clock())
-
-
-class Outbox:
-    def __init__(self) -> None:
-        self.sent: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> None:
-        self.sent.append(message)
 
 
 def _body(message: EmailMessage, kind: str) -> str:
@@ -42,7 +35,7 @@ def test_a_new_member_is_emailed_the_link(platform: Platform) -> None:
     org = create_organisation(platform, name=XSS, slug="acme", owner_email="o@acme.example")
     added = add_member(platform, SYSTEM, org.id, "new@example.org", Role.ISSUER)
     assert added.invitation_token is not None
-    outbox = Outbox()
+    outbox = Recorder()
     assert run_due(platform, outbox) == 1
     (message,) = outbox.sent
     link = f"{BASE_URL}/invitations/{added.invitation_token}"
@@ -60,7 +53,7 @@ def test_a_new_member_is_emailed_the_link(platform: Platform) -> None:
 def test_the_token_leaves_the_queue_once_sent(platform: Platform) -> None:
     org = create_organisation(platform, name="Acme", slug="acme", owner_email="o@acme.example")
     added = add_member(platform, SYSTEM, org.id, "new@example.org", Role.VIEWER)
-    run_due(platform, Outbox())
+    run_due(platform, Recorder())
     with platform.uow() as uow:
         payloads = uow.connection.execute(select(schema.jobs.c.payload)).scalars().all()  # type: ignore[attr-defined]
     token = added.invitation_token
@@ -75,6 +68,6 @@ def test_someone_with_an_account_gets_no_invitation(platform: Platform) -> None:
     org = create_organisation(platform, name="Acme", slug="acme", owner_email="o@acme.example")
     added = add_member(platform, SYSTEM, org.id, "x@example.org", Role.VIEWER)
     assert added.invitation_token is None
-    outbox = Outbox()
+    outbox = Recorder()
     run_due(platform, outbox)
     assert outbox.sent == []

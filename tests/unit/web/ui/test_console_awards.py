@@ -4,7 +4,6 @@ result (the background job run by the worker's code)."""
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
 
 from fastapi.testclient import TestClient
 
@@ -12,6 +11,7 @@ from microcred.domain.model import SYSTEM, Organisation
 from microcred.services.credential_queries import search_credentials
 from microcred.services.organisations import Platform
 from microcred.services.worker import run_due
+from tests.unit.services.test_worker import Recorder
 from tests.unit.web.issuing_support import published
 from tests.unit.web.ui.support import sign_in, submit
 
@@ -21,14 +21,6 @@ CSV = (
     "alan@example.org,Alan Turing\n"
     "grace@example.org,Grace Hopper\n"
 )
-
-
-class Outbox:
-    def __init__(self) -> None:
-        self.sent: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> None:
-        self.sent.append(message)
 
 
 def _count(platform: Platform, org: Organisation) -> int:
@@ -91,7 +83,7 @@ def test_csv_check_confirm_progress_result(
     assert confirm.status_code == 303
     progress = confirm.headers["location"]
     assert "Waiting for a worker" in client.get(progress).text
-    outbox = Outbox()
+    outbox = Recorder()
     run_due(platform, outbox)  # the bulk job, then the three emails
     run_due(platform, outbox)
     result = client.get(progress).text
