@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from microcred.domain.model import PermissionDenied
 from microcred.services.access import TooManyAttempts, Unauthenticated
 from microcred.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from microcred.web.api.published import prefers_html
 from microcred.web.ui.access import SignInRequired
 from microcred.web.ui.routing import CsrfRejected, is_page, load_user
 from microcred.web.ui.templating import Templates, make_environment
@@ -33,9 +34,8 @@ def wants_html(request: Request) -> bool:
     """A page, or a browser asking for a path outside the API."""
     if is_page(request):
         return True
-    path = request.url.path
-    accept = request.headers.get("accept", "")
-    return not path.startswith("/api/") and accept.startswith("text/html")
+    api = request.url.path.startswith("/api/")
+    return not api and prefers_html(request.headers.get("accept"))
 
 
 def _status_of(exc: Exception) -> tuple[int, str]:
