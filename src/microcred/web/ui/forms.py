@@ -33,8 +33,9 @@ def optional(form: FormData, name: str, limit: int = MAX_FIELD) -> str | None:
 
 
 async def upload(form: FormData, name: str, limit: int) -> bytes | None:
-    """The bytes of an uploaded file, None when no file was chosen; over ``limit``: None
-    and the caller says so (the body limit bounds it anyway)."""
+    """The bytes of an uploaded file, None when no file was chosen.  At most ``limit + 1``
+    bytes are read: more than ``limit`` tells the caller the file is too large (the body
+    limit bounds it anyway)."""
     value = form.get(name)
     if not isinstance(value, UploadFile) or not value.filename:
         return None
